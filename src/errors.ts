@@ -1,0 +1,31 @@
+/**
+ * Errors a user can act on. `InputError` names the offending parameter and its allowed range;
+ * the CLI prints its message as one line and exits with code 2 (no stack trace).
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    /** Parameter name as in SPEC.md section 1 (e.g. `leakage`, `eveAt`). */
+    readonly param: string,
+    /** Human-readable allowed range, e.g. `[0, 1)` or `integer >= 2`. */
+    readonly allowed: string,
+    /** The value that was given. */
+    readonly value?: unknown,
+    detail?: string,
+  ) {
+    super(
+      `invalid ${param}: ${formatValue(value)} (allowed: ${allowed})` + (detail ? ` — ${detail}` : ''),
+    );
+  }
+}
+
+function formatValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}

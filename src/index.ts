@@ -1,0 +1,11 @@
+/**
+ * keyrate public API.
+ *   import { leakage, amplified, special } from 'keyrate';
+ * Each namespace validates its inputs (InputError names the parameter and its range).
+ */
+export * as leakage from './models/leakage/index.js';
+export * as amplified from './models/amplified/index.js';
+export * as special from './special/index.js';
+export { InputError } from './errors.js';
+export { version } from './version.js';
+export type { Backend, BackendName } from './backends/backend.js';
