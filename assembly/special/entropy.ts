@@ -1,0 +1,29 @@
+// Shannon entropies in bits (f64), AssemblyScript port of src/special/entropy.ts. Bad input -> NaN.
+
+const INV_LN2: f64 = 1 / Math.LN2;
+
+/** x log2 x with 0 log 0 = 0 (x >= 0). */
+export function xlog2x(x: f64): f64 {
+  if (!(x >= 0) || x == Infinity) return NaN;
+  if (x == 0) return 0;
+  return x * Math.log2(x);
+}
+
+/** h2(p) in bits ([A] Eq. 95 sign), full relative accuracy near 0 and 1. */
+export function binaryEntropy(p: f64): f64 {
+  if (!(p >= 0 && p <= 1)) return NaN;
+  const q = p > 0.5 ? 1 - p : p;
+  if (q == 0) return 0;
+  return -(q * Math.log(q) + (1 - q) * Math.log1p(-q)) * INV_LN2;
+}
+
+/** -sum p_i log2 p_i over n f64 values at byte address ptr. */
+export function entropyBits(ptr: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const p = load<f64>(ptr + (<usize>i << 3));
+    if (!(p >= 0) || p == Infinity) return NaN;
+    if (p > 0) s -= p * Math.log(p);
+  }
+  return s * INV_LN2;
+}

@@ -1,0 +1,40 @@
+/**
+ * Shannon entropies in bits (f64).
+ */
+import { bad, notNaN } from './args.js';
+
+const INV_LN2 = 1 / Math.LN2;
+
+/** x log2 x with 0 log 0 = 0 (x >= 0). */
+export function xlog2x(x: number): number {
+  notNaN('xlog2x', 'x', x);
+  if (x < 0 || x === Infinity) bad('xlog2x', 'x', '0 <= x < Infinity', x);
+  if (x === 0) return 0;
+  return x * Math.log2(x);
+}
+
+/**
+ * Binary entropy h2(p) = -p log2 p - (1-p) log2(1-p) in bits, p in [0, 1].
+ * Uses q = min(p, 1-p) (1-p is exact for p >= 1/2) and log1p(-q) for the large branch, so
+ * h2 keeps full relative accuracy near both 0 and 1 ([A] Eq. 95 sign convention).
+ */
+export function binaryEntropy(p: number): number {
+  notNaN('binaryEntropy', 'p', p);
+  if (p < 0 || p > 1) bad('binaryEntropy', 'p', '[0, 1]', p);
+  const q = p > 0.5 ? 1 - p : p;
+  if (q === 0) return 0;
+  return -(q * Math.log(q) + (1 - q) * Math.log1p(-q)) * INV_LN2;
+}
+
+/** -sum_i p_i log2 p_i in bits (p_i >= 0; normalisation is not checked). */
+export function entropyBits(probs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < probs.length; i++) {
+    const p = probs[i];
+    if (typeof p !== 'number' || Number.isNaN(p) || p < 0 || p === Infinity) {
+      bad('entropyBits', `probs[${i}]`, '0 <= p < Infinity', p);
+    }
+    if (p > 0) s -= p * Math.log(p);
+  }
+  return s * INV_LN2;
+}
