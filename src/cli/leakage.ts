@@ -1,4 +1,183 @@
+/**
+ * `keyrate leakage ...`: key rates under classical side-channel leakage [L] (docs/leakage.md).
+ */
+import { writeAtomic } from '../util/atomic-write.js';
 import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import * as lk from '../models/leakage/index.js';
+import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
+import { createProgress } from './progress.js';
 
-/** Registers the `keyrate leakage` command(s). Filled in by the issue that owns this area. */
-export function registerLeakage(_program: Command): void {}
+interface Base {
+  dim: string;
+  parties: string;
+  model?: string;
+  objective?: string;
+  json?: boolean;
+  backend?: string;
+  workers?: string;
+}
+
+const int = (opt: string, s: string): number => parseNumber(opt, s);
+
+
+function addBase(c: Command): Command {
+  return c
+    .option('--dim <d>', 'local dimension d >= 2', '2')
+    .option('--parties <N>', 'number of parties N >= 2', '2')
+    .option('--model <m>', "leakage model 'uniform' | 'junk'", 'uniform')
+    .option('--json', 'JSON output');
+}
+function addEval(c: Command): Command {
+  return c
+    .option('--objective <o>', "'joint' (p(e=?) I, Eq. 27) | 'conditional' (I)", 'joint')
+    .option('--backend <name>', 'objective backend (src/backends: auto | reference | wasm | ...); default: in-thread reference')
+    .option('--workers <n>', 'worker threads for --backend', '1');
+}
+
+/** Evaluator from src/backends when --backend is given, else undefined (in-thread reference). */
+async function evaluatorOf(o: Base): Promise<{ evaluate?: lk.Evaluate; backend?: string; close: () => Promise<void> }> {
+  if (!o.backend) return { close: async () => {} };
+  const { createLeakageEvaluator } = await import('../backends/evaluator.js');
+  const ev = await createLeakageEvaluator({ backend: o.backend as never, workers: int('workers', o.workers ?? '1') });
+  return { evaluate: (b) => ev.evaluate(b), backend: o.backend, close: () => ev.close() };
+}
+
+const settingsText = (s: lk.Settings): string =>
+  s.map((m) => ('theta' in m ? `theta=${formatNum(m.theta)},phi=${formatNum(m.phi ?? 0)}` : 'basis' in m ? m.basis : 'unitary')).join(' | ');
+
+export function registerLeakage(program: Command): void {
+  const l = program.command('leakage').description('entanglement-based QKD with classical side-channel leakage [L]');
+
+  addBase(l.command('threshold').description('visibility threshold v* (corrected Thm. 1/2), separable bound, numerical zero crossing'))
+    .requiredOption('--leakage <L>', 'leakage probability in [0, 1)')
+    .option('--tol <t>', 'bisection tolerance of the zero crossing', '1e-6')
+    .action((o: Base & { leakage: string; tol: string }) =>
+      runAction(async () => {
+        const r = await lk.threshold({
+          dim: int('dim', o.dim),
+          parties: int('parties', o.parties),
+          leakage: parseNumber('leakage', o.leakage),
+          model: o.model as lk.LeakageModel,
+          tol: parseNumber('tol', o.tol),
+        });
+        emit(!!o.json, r, () =>
+          formatTable(
+            ['quantity', 'value'],
+            [
+              ['threshold v* (corrected)', r.threshold],
+              ['zero crossing (numerical)', r.zeroCrossing],
+              ['separable bound', r.separableBound],
+              ...(r.printedThreshold !== undefined ? [['printed (erroneous) v*', r.printedThreshold] as [string, number]] : []),
+            ],
+          ),
+        );
+      }),
+    );
+
+  addEval(addBase(l.command('rate').description('R = 1/(N-1) max_x min_gamma F_x(gamma) (App. B Eq. 29)')))
+    .requiredOption('--leakage <L>', 'leakage probability in [0, 1)')
+    .requiredOption('--visibility <v>', 'visibility in [0, 1]')
+    .option('--settings-search <s>', "'family' | 'general'", 'family')
+    .action((o: Base & { leakage: string; visibility: string; settingsSearch: string }) =>
+      runAction(async () => {
+        const ev = await evaluatorOf(o);
+        try {
+          const r = await lk.rate({
+            dim: int('dim', o.dim),
+            parties: int('parties', o.parties),
+            leakage: parseNumber('leakage', o.leakage),
+            visibility: parseNumber('visibility', o.visibility),
+            model: o.model as lk.LeakageModel,
+            objective: o.objective as lk.Objective,
+            settingsSearch: o.settingsSearch as 'family',
+            evaluate: ev.evaluate,
+            backend: ev.backend,
+          });
+          emit(!!o.json, r, () =>
+            formatTable(
+              ['quantity', 'value'],
+              [
+                ['rate (bits)', r.rate],
+                ['settings', settingsText(r.settings)],
+                ['gamma', r.gamma.map(formatNum).join(',')],
+                ['q_v', r.q],
+                ['evaluations', r.evaluations],
+                ['method', r.method],
+              ],
+            ),
+          );
+        } finally {
+          await ev.close();
+        }
+      }),
+    );
+
+  addEval(addBase(l.command('curve').description('rate vs visibility for several leakages (Figs. 1, 3, 4)')))
+    .requiredOption('--leakage <list>', "leakages 'a,b,c' or a range")
+    .requiredOption('--visibility <range>', "visibilities 'a,b' | 'from:to:step' | 'from:to:linK'")
+    .option('--out <file.csv>', 'write CSV (atomic)')
+    .option('--quiet', 'no progress output')
+    .action((o: Base & { leakage: string; visibility: string; out?: string; quiet?: boolean }) =>
+      runAction(async () => {
+        const leakages = parseListOrRange('leakage', o.leakage);
+        const visibilities = parseListOrRange('visibility', o.visibility);
+        const ev = await evaluatorOf(o);
+        const bar = createProgress('leakage curve', leakages.length * visibilities.length, { quiet: !!o.quiet || !!o.json });
+        try {
+          const rows = await lk.curve({
+            dim: int('dim', o.dim),
+            parties: int('parties', o.parties),
+            leakages,
+            visibilities,
+            model: o.model as lk.LeakageModel,
+            objective: o.objective as lk.Objective,
+            evaluate: ev.evaluate,
+            backend: ev.backend,
+            onProgress: () => bar.tick(),
+          });
+          bar.stop();
+          if (o.out) {
+            const csv = stringify(
+              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, JSON.stringify(r.settings), r.gamma.join(' '), r.evaluations]),
+              { header: true, columns: ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations'] },
+            );
+            writeAtomic(o.out, csv);
+          }
+          emit(!!o.json, rows, () => formatTable(['L', 'v', 'rate', 'v*'], rows.map((r) => [r.leakage, r.visibility, r.rate, r.threshold])));
+        } finally {
+          bar.stop();
+          await ev.close();
+        }
+      }),
+    );
+
+  l.command('repeaters')
+    .description('rate vs number of repeaters (Fig. 2) and n_max (Eq. 5, corrected threshold)')
+    .requiredOption('--visibility <list>', 'link visibilities, e.g. 0.9,0.95,0.98')
+    .requiredOption('--leakage <L>', 'leakage probability in [0, 1)')
+    .option('--max-repeaters <n>', 'largest number of repeaters', '20')
+    .option('--rule <r>', "'paper' (v^(2n), default) | 'swap' (v^(n+1))", 'paper')
+    .option('--model <m>', "'uniform' | 'junk'", 'uniform')
+    .option('--json', 'JSON output')
+    .action((o: { visibility: string; leakage: string; maxRepeaters: string; rule: string; model: string; json?: boolean }) =>
+      runAction(async () => {
+        const r = await lk.repeaters({
+          visibilities: parseList('visibility', o.visibility),
+          leakage: parseNumber('leakage', o.leakage),
+          maxRepeaters: parseNumber('max-repeaters', o.maxRepeaters),
+          rule: o.rule as lk.RepeaterRule,
+          model: o.model as lk.LeakageModel,
+        });
+        emit(!!o.json, r, () =>
+          r.series
+            .map(
+              (s) =>
+                `v = ${s.visibility}: n_max bound ${formatNum(s.nMax.bound)} (max ${s.nMax.maxRepeaters} repeaters, rule ${r.rule}); first n with rate 0: ${s.firstZero ?? 'none'}\n` +
+                formatTable(['n', 'v_eff', 'rate'], s.points.map((p) => [p.repeaters, p.effectiveVisibility, p.rate])),
+            )
+            .join('\n\n'),
+        );
+      }),
+    );
+}

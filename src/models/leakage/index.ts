@@ -1,1 +1,563 @@
-export {};
+/**
+ * Reference (plain TypeScript, f64) implementation of the leakage paper [L]
+ * ("entanglement is not sufficient" with classical side-channel leakage). docs/leakage.md.
+ *   threshold / zeroCrossing : Theorems 1-2, corrected closed forms (SPEC.md 2)
+ *   rate                     : R = 1/(N-1) max_x min_gamma F_x(gamma) (App. B Eqs. 24-29)
+ *   curve                    : rows of Figs. 1, 3, 4
+ *   repeaters / nMax         : Fig. 2 and Eq. 5 (corrected threshold)
+ */
+import { z } from 'zod';
+import { InputError } from '../../errors.js';
+import { check, checkObject, params, ranged } from '../../validate.js';
+import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
+import { leakageObjectiveReference } from '../../kernels/leakage-objective/reference.js';
+import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
+import { eveMinMany, type EveOptions, type Evaluate } from './optimize.js';
+import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
+import { mulberry32 } from '../../util/prng.js';
+
+export * from './state.js';
+export * from './attack.js';
+export { eveMinMany, objectiveGradient, defaultGrid, type EveOptions, type EveMin, type Evaluate } from './optimize.js';
+export type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
+
+const objectiveSchema = ranged(z.enum(['joint', 'conditional']), "'joint' | 'conditional'");
+const base = {
+  dim: params.dim,
+  parties: params.parties,
+  leakage: params.leakage,
+  model: params.model.optional(),
+};
+
+// ---------------------------------------------------------------------------------------------
+// thresholds
+
+export interface ThresholdInput {
+  dim: number;
+  parties: number;
+  leakage: number;
+  model?: LeakageModel;
+}
+
+/** Corrected closed form (SPEC.md 2, from App. Eqs. 17-18 / 21): uniform 1/(1+D(1-L)), junk (1+L)/(1+D+L). */
+export function thresholdClosedForm(dim: number, parties: number, leakage: number, model: LeakageModel = 'uniform'): number {
+  const D = bigD(dim, parties);
+  return model === 'uniform' ? 1 / (1 + D * (1 - leakage)) : (1 + leakage) / (1 + D + leakage);
+}
+
+/** The threshold as printed in [L] Thm. 1/2 (i) / Eq. 19 RHS (uniform; drops a factor 1+D): for comparison only. */
+export function thresholdPrinted(dim: number, parties: number, leakage: number): number {
+  const D = bigD(dim, parties);
+  return 1 / (1 + D) + (D * leakage) / ((1 + D) * (1 - leakage) + leakage);
+}
+
+export interface ZeroCrossingInput extends ThresholdInput {
+  objective?: Objective;
+  /** bisection stops when the bracket is narrower than this (default 1e-6) */
+  tol?: number;
+  /** a rate above this counts as positive (default 1e-12 bits) */
+  positive?: number;
+  evaluate?: Evaluate;
+}
+
+export interface ZeroCrossing {
+  zeroCrossing: number;
+  /** final bracket [lo, hi]: rate(lo) <= positive < rate(hi) */
+  bracket: [number, number];
+  tol: number;
+  positive: number;
+  evaluations: number;
+}
+
+/** Smallest v with rate > `positive`, by bisection on the computed rate between 1/(1+D) and 1. */
+export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossing> {
+  const i = checkObject(
+    z.object({
+      ...base,
+      objective: objectiveSchema.optional(),
+      tol: ranged(z.number().gt(0).lt(0.1), '(0, 0.1)').optional(),
+      positive: ranged(z.number().gt(0), '> 0').optional(),
+    }),
+    input,
+  );
+  const tol = i.tol ?? 1e-6;
+  const positive = i.positive ?? 1e-12;
+  let lo = separableBound(i.dim, i.parties);
+  let hi = 1;
+  let evaluations = 0;
+  const r = async (v: number) => {
+    const res = await rate({ dim: i.dim, parties: i.parties, leakage: i.leakage, visibility: v, model: i.model, objective: i.objective, evaluate: input.evaluate });
+    evaluations += res.evaluations;
+    return res.rate;
+  };
+  if (!((await r(hi)) > positive)) return { zeroCrossing: NaN, bracket: [lo, hi], tol, positive, evaluations };
+  while (hi - lo > tol) {
+    const mid = 0.5 * (lo + hi);
+    if ((await r(mid)) > positive) hi = mid;
+    else lo = mid;
+  }
+  return { zeroCrossing: hi, bracket: [lo, hi], tol, positive, evaluations };
+}
+
+export interface ThresholdResult {
+  dim: number;
+  parties: number;
+  leakage: number;
+  model: LeakageModel;
+  /** corrected closed form v* (SPEC.md 2) */
+  threshold: number;
+  /** full separability bound 1/(1+d^(N-1)) */
+  separableBound: number;
+  /** numerical zero crossing of the computed rate (bisection), see zeroCrossingDetail */
+  zeroCrossing: number;
+  zeroCrossingDetail: ZeroCrossing;
+  /** the printed (erroneous) uniform formula of Thm. 1/2 (i), for reference */
+  printedThreshold?: number;
+}
+
+export async function threshold(input: ThresholdInput & { tol?: number; evaluate?: Evaluate }): Promise<ThresholdResult> {
+  const i = checkObject(z.object(base), input);
+  const model = i.model ?? 'uniform';
+  const zc = await zeroCrossing({ ...input, model });
+  return {
+    dim: i.dim,
+    parties: i.parties,
+    leakage: i.leakage,
+    model,
+    threshold: thresholdClosedForm(i.dim, i.parties, i.leakage, model),
+    separableBound: separableBound(i.dim, i.parties),
+    zeroCrossing: zc.zeroCrossing,
+    zeroCrossingDetail: zc,
+    ...(model === 'uniform' ? { printedThreshold: thresholdPrinted(i.dim, i.parties, i.leakage) } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// rate
+
+export type SettingsSearch = 'family' | 'general' | 'fixed';
+
+export interface RateInput {
+  dim: number;
+  parties: number;
+  leakage: number;
+  visibility: number;
+  model?: LeakageModel;
+  objective?: Objective;
+  /** fixed measurement settings (one per party): no search over x */
+  settings?: Settings;
+  /** 'family' (default: the paper's families), 'general' (family + random search over all projective measurements) */
+  settingsSearch?: 'family' | 'general';
+  /** warm start: settings to include among the candidates (e.g. the optimum of a neighbouring point) */
+  start?: Settings;
+  /** Eve's optimiser options */
+  eve?: EveOptions;
+  /** angle tolerance of the family refinement (default 1e-6 rad) */
+  angleTol?: number;
+  /** random candidates of the general search (default 24), and its seed */
+  samples?: number;
+  seed?: number;
+  /** injectable batch evaluator (default: leakageObjectiveReference) */
+  evaluate?: Evaluate;
+  /** with `evaluate`: the label reported as `backend`; without: a src/backends backend name
+   *  ('auto' | 'wasm' | 'webgpu' | 'gpujs'; an evaluator is created once per name and cached) */
+  backend?: string;
+}
+
+export interface RateResult {
+  rate: number;
+  dim: number;
+  parties: number;
+  leakage: number;
+  visibility: number;
+  model: LeakageModel;
+  objective: Objective;
+  /** q_v (App. A) */
+  q: number;
+  /** optimal settings x (re-evaluate with rate({..., settings})) */
+  settings: Settings;
+  /** Eve's minimiser gamma at the optimal settings (length d^N) */
+  gamma: number[];
+  /** min_gamma F_x(gamma) at the optimal settings (= (N-1) rate) */
+  objectiveValue: number;
+  /** objective evaluations (kernel points) */
+  evaluations: number;
+  method: string;
+  tolerance: { angle: number; step: number; grid: number; starts: number };
+  settingsSearch: SettingsSearch;
+  backend: string;
+}
+
+const angle = ranged(z.number().finite(), 'a finite angle (rad)');
+const partySchema = z.union([
+  z.object({ theta: angle, phi: angle.optional() }).strict(),
+  z.object({ basis: z.enum(['computational', 'fourier']) }).strict(),
+  z.object({ unitary: z.object({ re: z.array(z.array(z.number().finite())), im: z.array(z.array(z.number().finite())) }) }).strict(),
+]);
+const settingsSchema = ranged(z.array(partySchema), 'one measurement per party: {theta, phi?} (d=2) | {basis} | {unitary: {re, im}}');
+
+function checkSettings(name: string, s: unknown, dim: number, parties: number): Settings {
+  const v = check(name, settingsSchema, s) as Settings;
+  if (v.length !== parties) throw new InputError(name, `${parties} measurements (one per party)`, s);
+  for (const m of v) {
+    if ('theta' in m && dim !== 2) throw new InputError(name, 'Bloch angles only for dim = 2', s);
+    if ('unitary' in m) {
+      const ok = m.unitary.re.length === dim && m.unitary.im.length === dim && m.unitary.re.every((r) => r.length === dim) && m.unitary.im.every((r) => r.length === dim);
+      if (!ok || unitarityDefect(measurementUnitary(dim, m)) > 1e-9) throw new InputError(name, `a ${dim}x${dim} unitary (|U^dag U - 1| <= 1e-9)`, s);
+    }
+  }
+  return v;
+}
+
+const rateSchema = z.object({
+  ...base,
+  visibility: params.visibility,
+  objective: objectiveSchema.optional(),
+  settingsSearch: ranged(z.enum(['family', 'general']), "'family' | 'general'").optional(),
+  eve: z
+    .object({
+      grid: ranged(z.number().int().min(2).max(64), 'integer in [2, 64]').optional(),
+      starts: ranged(z.number().int().min(1).max(256), 'integer in [1, 256]').optional(),
+      maxIter: ranged(z.number().int().min(0), 'integer >= 0').optional(),
+      stepTol: ranged(z.number().gt(0), '> 0').optional(),
+    })
+    .optional(),
+  angleTol: ranged(z.number().gt(0), '> 0').optional(),
+  samples: ranged(z.number().int().min(0), 'integer >= 0').optional(),
+  seed: ranged(z.number().int(), 'an integer').optional(),
+});
+
+/** Family candidates: d = 2: parties 1..N-1 in Z, the last at Bloch angle theta in the XZ plane; d > 2: computational. */
+function familySettings(dim: number, parties: number, theta: number): Settings {
+  if (dim === 2) return [...Array.from({ length: parties - 1 }, () => ({ theta: 0, phi: 0 })), { theta, phi: 0 }];
+  return Array.from({ length: parties }, () => ({ basis: 'computational' as const }));
+}
+
+
+/** Haar-ish random unitary: Gram-Schmidt of a complex Gaussian matrix (Box-Muller). */
+function randomUnitary(dim: number, rand: () => number): PartyMeasurement {
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const cols: { re: number[]; im: number[] }[] = [];
+  for (let k = 0; k < dim; k++) {
+    const re = Array.from({ length: dim }, gauss);
+    const im = Array.from({ length: dim }, gauss);
+    for (const c of cols) {
+      let pr = 0, pi = 0; // <c, v>
+      for (let j = 0; j < dim; j++) {
+        pr += c.re[j]! * re[j]! + c.im[j]! * im[j]!;
+        pi += c.re[j]! * im[j]! - c.im[j]! * re[j]!;
+      }
+      for (let j = 0; j < dim; j++) {
+        re[j] -= pr * c.re[j]! - pi * c.im[j]!;
+        im[j] -= pr * c.im[j]! + pi * c.re[j]!;
+      }
+    }
+    const nrm = Math.sqrt(re.reduce((s, x) => s + x * x, 0) + im.reduce((s, x) => s + x * x, 0));
+    cols.push({ re: re.map((x) => x / nrm), im: im.map((x) => x / nrm) });
+  }
+  return { unitary: { re: Array.from({ length: dim }, (_, j) => cols.map((c) => c.re[j]!)), im: Array.from({ length: dim }, (_, j) => cols.map((c) => c.im[j]!)) } };
+}
+
+const evaluators = new Map<string, Promise<import('../../backends/evaluator.js').LeakageEvaluator>>();
+/** Evaluator for a backend name ('auto' | 'wasm' | 'webgpu' | 'gpujs'), created once per process. */
+async function namedEvaluator(name: string) {
+  const allowed = ['auto', 'reference', 'wasm', 'webgpu', 'gpujs'];
+  if (!allowed.includes(name)) throw new InputError('backend', allowed.join(' | '), name);
+  let p = evaluators.get(name);
+  if (!p) {
+    p = import('../../backends/evaluator.js').then((m) => m.createLeakageEvaluator({ backend: name as 'auto' }));
+    evaluators.set(name, p);
+  }
+  return p;
+}
+
+export async function rate(input: RateInput): Promise<RateResult> {
+  const i = checkObject(rateSchema, input);
+  const model = i.model ?? 'uniform';
+  const objective = i.objective ?? 'joint';
+  const { dim, parties, leakage: L, visibility: v } = i;
+  const fixed = input.settings !== undefined ? checkSettings('settings', input.settings, dim, parties) : undefined;
+  const start = input.start !== undefined ? checkSettings('start', input.start, dim, parties) : undefined;
+  let evaluate: Evaluate = input.evaluate ?? ((b: LeakageObjectiveBatch) => leakageObjectiveReference(b));
+  let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
+  if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') {
+    // a named backend without an injected evaluator: a cached src/backends evaluator (one per name)
+    const ev = await namedEvaluator(input.backend);
+    evaluate = (b) => ev.evaluate(b);
+    backend = ev.backendUsed();
+  }
+  const n = dim ** parties;
+  const eve: EveOptions = i.eve ?? {};
+  const grid = eve.grid ?? (n <= 4 ? 6 : n <= 9 ? 3 : 2);
+  const tolerance = { angle: i.angleTol ?? 1e-6, step: eve.stepTol ?? 1e-12, grid, starts: eve.starts ?? 4 };
+  const search: SettingsSearch = fixed ? 'fixed' : (i.settingsSearch ?? 'family');
+  const q = qOf(dim, parties, v);
+  const common = { dim, parties, leakage: L, visibility: v, model, objective, q, tolerance, settingsSearch: search, backend };
+
+  if (q >= 1) {
+    // v <= 1/(1+D): rho_v is fully separable ([L] below Eq. 7); Eve sends product states only, R = 0
+    const s0 = fixed ?? familySettings(dim, parties, 0);
+    return { ...common, rate: 0, settings: s0, gamma: new Array(n).fill(0), objectiveValue: 0, evaluations: 0, method: 'fully separable (v <= 1/(1+d^(N-1))): R = 0 without optimisation' };
+  }
+
+  let evaluations = 0;
+  const solve = async (cands: Settings[]) => {
+    const problems = cands.map((s) => {
+      const { pEnt, pSep } = entSepCorrelations(dim, s);
+      const { A, B } = attackCoefficients(pEnt, pSep, q, L, model);
+      const coef = new Float64Array(2 * n);
+      coef.set(A, 0);
+      coef.set(B, n);
+      return { coef, extraStarts: L > 0 && q > 0 ? [paperGamma(pEnt, pSep, q, L, model)] : [] };
+    });
+    const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve);
+    evaluations += r.evaluations;
+    return r.mins;
+  };
+
+  let best: { s: Settings; value: number; gamma: Float64Array };
+  const pick = (cands: Settings[], mins: { value: number; gamma: Float64Array }[], cur?: typeof best) => {
+    let b = cur;
+    mins.forEach((m, k) => {
+      // ties (relative 1e-12, e.g. theta = 0 vs pi, equal by relabelling) keep the earlier candidate
+      if (!b || m.value > b.value + 1e-12 * Math.abs(b.value)) b = { s: cands[k]!, value: m.value, gamma: m.gamma };
+    });
+    return b!;
+  };
+  let method: string;
+  if (fixed) {
+    const c = [fixed];
+    best = pick(c, await solve(c));
+    method = 'fixed settings; Eve: grid screen + projected-gradient multi-start';
+  } else {
+    // family scan over theta in [0, pi] (d = 2), then bracket refinement; d > 2: computational basis
+    const thetaOf = (s: Settings) => ((s[parties - 1] as { theta?: number }).theta ?? 0);
+    let cands: Settings[] = dim === 2 ? Array.from({ length: 13 }, (_, k) => familySettings(dim, parties, (k * Math.PI) / 12)) : [familySettings(dim, parties, 0)];
+    if (start) cands.push(start);
+    best = pick(cands, await solve(cands));
+    if (dim === 2 && 'theta' in best.s[parties - 1]! && best.s.slice(0, -1).every((m) => 'theta' in m && m.theta === 0 && (m.phi ?? 0) === 0)) {
+      let h = Math.PI / 12;
+      while (h > tolerance.angle) {
+        const t0 = thetaOf(best.s);
+        const ts = [t0 - h / 2, t0 - h / 4, t0 + h / 4, t0 + h / 2].filter((t) => t >= 0 && t <= Math.PI);
+        cands = ts.map((t) => familySettings(dim, parties, t));
+        best = pick(cands, await solve(cands), best);
+        h /= 4;
+      }
+    }
+    method = dim === 2 ? `family (parties 1..${parties - 1} in Z, party ${parties} at theta in XZ plane): 13-point scan + bracket refinement` : 'family (all parties computational basis)';
+    if (search === 'general') {
+      const rand = mulberry32(i.seed ?? 1);
+      const samples = i.samples ?? 24;
+      const general: Settings[] = [];
+      for (let k = 0; k < samples; k++) {
+        general.push(
+          Array.from({ length: parties }, () =>
+            dim === 2 ? { theta: Math.acos(1 - 2 * rand()), phi: 2 * Math.PI * rand() } : randomUnitary(dim, rand),
+          ),
+        );
+      }
+      if (dim > 2) general.push(Array.from({ length: parties }, () => ({ basis: 'fourier' as const })));
+      best = pick(general, await solve(general), best);
+      if (dim === 2) {
+        // coordinate pattern search over all 2N Bloch angles from the best candidate
+        let h = 0.5;
+        while (h > tolerance.angle) {
+          const cur = best.s as { theta: number; phi?: number }[];
+          const moves: Settings[] = [];
+          for (let p = 0; p < parties; p++) {
+            for (const key of ['theta', 'phi'] as const) {
+              for (const sg of [-1, 1]) {
+                const s = cur.map((m) => ({ theta: m.theta, phi: m.phi ?? 0 }));
+                s[p]![key] += sg * h;
+                moves.push(s);
+              }
+            }
+          }
+          const before = best.value;
+          best = pick(moves, await solve(moves), best);
+          if (!(best.value > before)) h /= 2;
+        }
+      }
+      method += `; general: ${samples} random ${dim === 2 ? 'Bloch-angle settings + pattern search' : 'unitaries + Fourier basis'} (seed ${i.seed ?? 1})`;
+    }
+    method += '; Eve: grid screen + projected-gradient multi-start (+ Eq. 16 start)';
+  }
+  const value = Math.max(0, best.value); // total correlation >= 0; clamp rounding
+  return {
+    ...common,
+    rate: value / (parties - 1), // Eq. 29 prefactor 1/(N-1)
+    settings: best.s,
+    gamma: Array.from(best.gamma),
+    objectiveValue: best.value,
+    evaluations,
+    method,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// curve
+
+export interface CurveInput {
+  dim: number;
+  parties: number;
+  leakages: number[];
+  visibilities: number[];
+  model?: LeakageModel;
+  objective?: Objective;
+  evaluate?: Evaluate;
+  backend?: string;
+  /** warm-start each visibility from the previous point's settings (default true) */
+  warmStart?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CurveRow {
+  dim: number;
+  parties: number;
+  leakage: number;
+  visibility: number;
+  model: LeakageModel;
+  objective: Objective;
+  rate: number;
+  threshold: number;
+  settings: Settings;
+  gamma: number[];
+  evaluations: number;
+  method: string;
+}
+
+export async function curve(input: CurveInput): Promise<CurveRow[]> {
+  const i = checkObject(
+    z.object({
+      dim: params.dim,
+      parties: params.parties,
+      leakages: ranged(z.array(params.leakage).min(1), 'non-empty list of numbers in [0, 1)'),
+      visibilities: ranged(z.array(params.visibility).min(1), 'non-empty list of numbers in [0, 1]'),
+      model: params.model.optional(),
+      objective: objectiveSchema.optional(),
+    }),
+    input,
+  );
+  const model = i.model ?? 'uniform';
+  const objective = i.objective ?? 'joint';
+  const total = i.leakages.length * i.visibilities.length;
+  const rows: CurveRow[] = [];
+  for (const L of i.leakages) {
+    let prev: Settings | undefined;
+    for (const v of i.visibilities) {
+      const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
+      prev = r.settings;
+      rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method });
+      input.onProgress?.(rows.length, total);
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// repeaters (Fig. 2, Eq. 5)
+
+export type RepeaterRule = 'paper' | 'swap';
+
+/** Effective visibility after n repeaters: paper v^(2n) ([L] Eq. 5 text), swap v^(n+1) (n+1 links, SPEC.md 2). */
+export function effectiveVisibility(v: number, n: number, rule: RepeaterRule = 'paper'): number {
+  return rule === 'paper' ? v ** (2 * n) : v ** (n + 1);
+}
+
+export interface NMaxInput {
+  visibility: number;
+  leakage: number;
+  dim?: number;
+  parties?: number;
+  model?: LeakageModel;
+  rule?: RepeaterRule;
+}
+
+export interface NMaxResult {
+  /** real-valued bound: paper log(v*)/(2 log v) (Eq. 5, corrected v*), swap log(v*)/log(v) - 1 */
+  bound: number;
+  /** largest integer n whose effective visibility is strictly above v* */
+  maxRepeaters: number;
+  threshold: number;
+  rule: RepeaterRule;
+}
+
+export function nMax(input: NMaxInput): NMaxResult {
+  const i = checkObject(
+    z.object({
+      visibility: ranged(z.number().gt(0).lt(1), '(0, 1)'),
+      leakage: params.leakage,
+      dim: params.dim.optional(),
+      parties: params.parties.optional(),
+      model: params.model.optional(),
+      rule: ranged(z.enum(['paper', 'swap']), "'paper' | 'swap'").optional(),
+    }),
+    input,
+  );
+  const rule = i.rule ?? 'paper';
+  const vStar = thresholdClosedForm(i.dim ?? 2, i.parties ?? 2, i.leakage, i.model ?? 'uniform');
+  const ratio = Math.log(vStar) / Math.log(i.visibility);
+  const bound = rule === 'paper' ? ratio / 2 : ratio - 1;
+  let m = Math.max(-1, Math.floor(bound));
+  while (m >= 0 && !(effectiveVisibility(i.visibility, m, rule) > vStar)) m--;
+  while (effectiveVisibility(i.visibility, m + 1, rule) > vStar) m++;
+  return { bound, maxRepeaters: m, threshold: vStar, rule };
+}
+
+export interface RepeatersInput {
+  visibilities: number[];
+  leakage: number;
+  maxRepeaters: number;
+  rule?: RepeaterRule;
+  model?: LeakageModel;
+  dim?: number;
+  parties?: number;
+  objective?: Objective;
+  evaluate?: Evaluate;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RepeaterSeries {
+  visibility: number;
+  nMax: NMaxResult;
+  /** first n whose computed rate is 0 (<= 1e-12), or null if none up to maxRepeaters */
+  firstZero: number | null;
+  points: { repeaters: number; effectiveVisibility: number; rate: number; evaluations: number }[];
+}
+
+export async function repeaters(input: RepeatersInput): Promise<{ rule: RepeaterRule; leakage: number; model: LeakageModel; series: RepeaterSeries[] }> {
+  const i = checkObject(
+    z.object({
+      visibilities: ranged(z.array(ranged(z.number().gt(0).lt(1), '(0, 1)')).min(1), 'non-empty list of numbers in (0, 1)'),
+      leakage: params.leakage,
+      maxRepeaters: ranged(z.number().int().min(0).max(1000), 'integer in [0, 1000]'),
+      rule: ranged(z.enum(['paper', 'swap']), "'paper' | 'swap'").optional(),
+      model: params.model.optional(),
+      dim: params.dim.optional(),
+      parties: params.parties.optional(),
+      objective: objectiveSchema.optional(),
+    }),
+    input,
+  );
+  const rule = i.rule ?? 'paper';
+  const model = i.model ?? 'uniform';
+  const dim = i.dim ?? 2;
+  const parties = i.parties ?? 2;
+  const total = i.visibilities.length * (i.maxRepeaters + 1);
+  let done = 0;
+  const series: RepeaterSeries[] = [];
+  for (const v of i.visibilities) {
+    const points: RepeaterSeries['points'] = [];
+    let firstZero: number | null = null;
+    for (let k = 0; k <= i.maxRepeaters; k++) {
+      const ve = effectiveVisibility(v, k, rule);
+      const r = await rate({ dim, parties, leakage: i.leakage, visibility: ve, model, objective: i.objective, evaluate: input.evaluate });
+      points.push({ repeaters: k, effectiveVisibility: ve, rate: r.rate, evaluations: r.evaluations });
+      if (firstZero === null && r.rate <= 1e-12) firstZero = k;
+      input.onProgress?.(++done, total);
+    }
+    series.push({ visibility: v, nMax: nMax({ visibility: v, leakage: i.leakage, dim, parties, model, rule }), firstZero, points });
+  }
+  return { rule, leakage: i.leakage, model, series };
+}

@@ -1,0 +1,243 @@
+/**
+ * Eve's minimisation min_gamma F_x(gamma) over the box [0,1]^(d^N) ([L] App. B Eqs. 25-29) and
+ * the honest parties' maximisation over settings x. F is not convex in gamma (SPEC.md 2), so:
+ *   1. global screen: the full coarse grid {0, 1/(G-1), ..., 1}^n of every problem, plus extra
+ *      starts (the paper's Eq. 16 attack), in ONE batch;
+ *   2. the `starts` best distinct screen points of each problem are refined by projected
+ *      gradient descent (analytic gradient, see below) with a batched multi-step line search:
+ *      every iteration evaluates, for every active start of every problem, 4 trial step lengths
+ *      in one batch.
+ * All objective values go through the injectable `evaluate` (kernel contract of
+ * src/kernels/leakage-objective/spec.ts). The gradient is computed here from the same w_a:
+ *   dF/dgamma_a = A_a [log2 w_a - sum_i log2 m_i(a_i) + (N-1) log2 P]      ('joint', F = P I)
+ *   dI/dgamma_a = A_a [that - I] / P                                        ('conditional')
+ * (the 1/ln 2 terms cancel: 1 - N + (N-1) = 0).
+ */
+import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
+import { mulberry32 } from '../../util/prng.js';
+
+export type Evaluate = (batch: LeakageObjectiveBatch) => Float64Array | Promise<Float64Array>;
+
+export interface EveOptions {
+  /** Grid points per gamma coordinate in the screen (default: 6 for n <= 4, 3 for n <= 9, 2 above). */
+  grid?: number;
+  /** Refined starts per problem (default 4). */
+  starts?: number;
+  /** Projected-gradient iterations per start (default 400). */
+  maxIter?: number;
+  /** Stop when the step length falls below this (default 1e-12, in gamma units). */
+  stepTol?: number;
+  /** Largest screen per problem (default 2^18): when grid^n exceeds it, the screen is `maxScreen`
+   *  deterministic pseudo-random points instead (half vertices of [0,1]^n, half uniform; all-0 and all-1 included). */
+  maxScreen?: number;
+}
+
+
+export interface EveMin {
+  /** min_gamma F found */
+  value: number;
+  gamma: Float64Array;
+}
+
+export function defaultGrid(n: number): number {
+  return n <= 4 ? 6 : n <= 9 ? 3 : 2;
+}
+
+/** Gradient of F (or I) with respect to gamma at one point; `out` length n. */
+export function objectiveGradient(
+  dim: number,
+  parties: number,
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  gamma: ArrayLike<number>,
+  objective: Objective,
+  out: Float64Array,
+): void {
+  const n = A.length;
+  const marg = new Float64Array(dim * parties);
+  const w = new Float64Array(n);
+  let P = 0;
+  for (let a = 0; a < n; a++) {
+    w[a] = gamma[a]! * A[a]! + B[a]!;
+    P += w[a]!;
+    let rest = a;
+    for (let i = parties - 1; i >= 0; i--) {
+      const k = rest % dim;
+      rest = (rest - k) / dim;
+      marg[i * dim + k] += w[a]!;
+    }
+  }
+  const lg = (x: number) => Math.log2(Math.max(x, 1e-300));
+  const lP = lg(P);
+  let F = 0;
+  for (let a = 0; a < n; a++) {
+    let g = lg(w[a]!) + (parties - 1) * lP;
+    let rest = a;
+    for (let i = parties - 1; i >= 0; i--) {
+      const k = rest % dim;
+      rest = (rest - k) / dim;
+      g -= lg(marg[i * dim + k]!);
+    }
+    out[a] = g;
+    F += w[a]! * g; // Euler: F is 1-homogeneous in w, so F = sum_a w_a dF/dw_a
+  }
+  for (let a = 0; a < n; a++) {
+    out[a] = objective === 'joint' ? A[a]! * out[a]! : P > 0 ? (A[a]! * (out[a]! - F / P)) / P : 0;
+  }
+}
+
+interface Problem {
+  coef: Float64Array; // A (n) then B (n)
+  extraStarts: Float64Array[];
+}
+
+/**
+ * Minimise F over gamma for several problems at once (same d, N, objective). Returns one EveMin
+ * per problem and the number of objective evaluations.
+ */
+export async function eveMinMany(
+  dim: number,
+  parties: number,
+  problems: Problem[],
+  objective: Objective,
+  evaluate: Evaluate,
+  opts: EveOptions = {},
+): Promise<{ mins: EveMin[]; evaluations: number }> {
+  const n = dim ** parties;
+  const G = opts.grid ?? defaultGrid(n);
+  const nStarts = opts.starts ?? 4;
+  const maxIter = opts.maxIter ?? 400;
+  const stepTol = opts.stepTol ?? 1e-12;
+  const P = problems.length;
+  const coef = new Float64Array(P * 2 * n);
+  problems.forEach((p, i) => coef.set(p.coef, i * 2 * n));
+  let evaluations = 0;
+  const run = async (gammas: Float64Array, problemOf: Uint32Array): Promise<Float64Array> => {
+    evaluations += problemOf.length;
+    return await evaluate({ dim, parties, coef, gammas, problemOf, objective });
+  };
+
+  // 1. screen: G^n grid (or maxScreen pseudo-random points when G^n is too big) + extra starts,
+  //    all problems in one batch
+  const maxScreen = opts.maxScreen ?? 2 ** 18;
+  const fullGrid = G ** n <= maxScreen;
+  const gridPts = fullGrid ? G ** n : maxScreen;
+  const rand = mulberry32(12345);
+  const screen = new Float64Array(fullGrid ? 0 : gridPts * n);
+  if (!fullGrid) {
+    for (let g = 0; g < gridPts; g++) {
+      for (let a = 0; a < n; a++) {
+        const r = rand();
+        screen[g * n + a] = g === 0 ? 0 : g === 1 ? 1 : g % 2 === 0 ? (r < 0.5 ? 0 : 1) : r;
+      }
+    }
+  }
+  const counts = problems.map((p) => gridPts + p.extraStarts.length);
+  const total = counts.reduce((s, c) => s + c, 0);
+  const gammas = new Float64Array(total * n);
+  const problemOf = new Uint32Array(total);
+  let idx = 0;
+  for (let p = 0; p < P; p++) {
+    for (let g = 0; g < gridPts; g++, idx++) {
+      problemOf[idx] = p;
+      if (!fullGrid) {
+        gammas.set(screen.subarray(g * n, (g + 1) * n), idx * n);
+        continue;
+      }
+      let rest = g;
+      for (let a = 0; a < n; a++) {
+        const k = rest % G;
+        rest = (rest - k) / G;
+        gammas[idx * n + a] = G === 1 ? 0 : k / (G - 1);
+      }
+      problemOf[idx] = p;
+    }
+    for (const s of problems[p]!.extraStarts) {
+      gammas.set(s, idx * n);
+      problemOf[idx++] = p;
+    }
+  }
+  const vals = await run(gammas, problemOf);
+
+  // choose starts: best nStarts grid/extra points per problem (+ every extra start)
+  interface Start { p: number; g: Float64Array; f: number; step: number; done: boolean }
+  const startsAll: Start[] = [];
+  idx = 0;
+  for (let p = 0; p < P; p++) {
+    const c = counts[p]!;
+    const order = Array.from({ length: c }, (_, i) => idx + i).sort((x, y) => vals[x]! - vals[y]!);
+    const chosen = new Set(order.slice(0, nStarts));
+    for (let e = 0; e < problems[p]!.extraStarts.length; e++) chosen.add(idx + gridPts + e);
+    for (const i of chosen) {
+      startsAll.push({ p, g: gammas.slice(i * n, (i + 1) * n), f: vals[i]!, step: 0.5, done: false });
+    }
+    idx += c;
+  }
+
+  // 2. projected gradient with batched line search
+  const mults = [2, 1, 0.25, 1 / 16];
+  const grad = new Float64Array(n);
+  for (let it = 0; it < maxIter; it++) {
+    const active = startsAll.filter((s) => !s.done);
+    if (active.length === 0) break;
+    const dirs: Float64Array[] = [];
+    for (const s of active) {
+      const base = s.p * 2 * n;
+      objectiveGradient(dim, parties, coef.subarray(base, base + n), coef.subarray(base + n, base + 2 * n), s.g, objective, grad);
+      const d = new Float64Array(n);
+      let mx = 0;
+      for (let a = 0; a < n; a++) {
+        let v = -grad[a]!;
+        if ((s.g[a]! <= 0 && v < 0) || (s.g[a]! >= 1 && v > 0) || !Number.isFinite(v)) v = Number.isFinite(v) ? 0 : 0;
+        d[a] = v;
+        mx = Math.max(mx, Math.abs(v));
+      }
+      if (mx > 0) for (let a = 0; a < n; a++) d[a] = d[a]! / mx;
+      dirs.push(d);
+      if (mx === 0) s.done = true;
+    }
+    const live = active.map((s, i) => ({ s, d: dirs[i]! })).filter((x) => !x.s.done);
+    if (live.length === 0) break;
+    const m = mults.length;
+    const tg = new Float64Array(live.length * m * n);
+    const tp = new Uint32Array(live.length * m);
+    live.forEach(({ s, d }, i) => {
+      for (let k = 0; k < m; k++) {
+        const o = (i * m + k) * n;
+        const h = s.step * mults[k]!;
+        for (let a = 0; a < n; a++) tg[o + a] = Math.min(1, Math.max(0, s.g[a]! + h * d[a]!));
+        tp[i * m + k] = s.p;
+      }
+    });
+    const tv = await run(tg, tp);
+    live.forEach(({ s }, i) => {
+      let best = -1;
+      let bf = s.f;
+      for (let k = 0; k < m; k++) {
+        if (tv[i * m + k]! < bf) {
+          bf = tv[i * m + k]!;
+          best = k;
+        }
+      }
+      if (best >= 0) {
+        s.g = tg.slice((i * m + best) * n, (i * m + best + 1) * n);
+        s.f = bf;
+        s.step = Math.min(1, s.step * mults[best]!);
+      } else {
+        s.step /= 64;
+      }
+      if (s.step < stepTol) s.done = true;
+    });
+  }
+
+  const mins: EveMin[] = problems.map(() => ({ value: Infinity, gamma: new Float64Array(n) }));
+  // grid points can beat refined starts only if refinement was skipped; include them
+  idx = 0;
+  for (let p = 0; p < P; p++) {
+    for (let i = 0; i < counts[p]!; i++, idx++) {
+      if (vals[idx]! < mins[p]!.value) mins[p] = { value: vals[idx]!, gamma: gammas.slice(idx * n, (idx + 1) * n) };
+    }
+  }
+  for (const s of startsAll) if (s.f < mins[s.p]!.value) mins[s.p] = { value: s.f, gamma: s.g };
+  return { mins, evaluations };
+}
