@@ -1,4 +1,219 @@
+/**
+ * `keyrate amplified ...`: key rates of the amplified line [A] (docs/amplified.md).
+ */
+import { writeAtomic } from '../util/atomic-write.js';
 import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import * as amp from '../models/amplified/index.js';
+import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
+import { createProgress } from './progress.js';
 
-/** Registers the `keyrate amplified` command(s). Filled in by the issue that owns this area. */
-export function registerAmplified(_program: Command): void {}
+interface Common {
+  encoding: string;
+  distance: string;
+  eveAt?: string;
+  leak: string;
+  span?: string;
+  loss?: string;
+  photons?: string;
+  windows?: string;
+  optimize?: boolean;
+  method?: string;
+  json?: boolean;
+}
+
+function encodingOf(s: string | undefined): amp.Encoding {
+  if (s !== 'photon-number' && s !== 'phase') throw new InputError('encoding', "'photon-number' | 'phase'", s);
+  return s;
+}
+function methodOf(s: string | undefined): amp.Method {
+  if (s === undefined) return 'exact';
+  if (s !== 'exact' && s !== 'paper') throw new InputError('method', "'exact' | 'paper'", s);
+  return s;
+}
+const num = (opt: string, s: string | undefined): number | undefined => (s === undefined ? undefined : parseNumber(opt, s));
+
+function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
+  return formatTable(
+    ['quantity', 'value'],
+    [
+      ['Lf/L', r.rate],
+      ['p_check', r.pCheck],
+      ['I(A:B)', r.iAB],
+      ['chi (Eve)', r.chi],
+      ['eveAt (km)', r.params.eveAt],
+      ['photons', r.params.photons.map(formatNum).join(',')],
+      ['windows', r.params.windows.map(formatNum).join(',')],
+      ['G1, G2', `${formatNum(r.channel.G1)}, ${formatNum(r.channel.G2)}`],
+      ['method', r.method],
+      ['evaluations', r.evaluations],
+      ['converged', String(r.converged)],
+    ],
+  );
+}
+
+function rateJson(r: amp.AmplifiedRate & { eveAt?: number; scan?: unknown }) {
+  const { u: _u, ...rest } = r;
+  return rest;
+}
+
+function addCommon(c: Command, eve: boolean): Command {
+  c.requiredOption('--encoding <enc>', "'photon-number' | 'phase'")
+    .requiredOption('--distance <km>', 'Alice-Bob distance (km), a multiple of span')
+    .option('--span <km>', 'amplifier spacing (km)', '50')
+    .option('--loss <xi>', 'loss coefficient (1/km, log10 units)', '0.02')
+    .option('--method <m>', "'exact' | 'paper' (photon-number Eve state)", 'exact')
+    .option('--json', 'JSON output');
+  if (eve) c.requiredOption('--eve-at <km>', "Eve's position (km)");
+  return c;
+}
+
+
+export function registerAmplified(program: Command): void {
+  const a = program.command('amplified').description('amplified-line QKD [A]: key rates, worst case, supporting results');
+
+  addCommon(a.command('rate').description('Lf/L at fixed or optimised photons/windows'), true)
+    .requiredOption('--leak <rE>', 'fraction of the signal taken by Eve, [0, 1)')
+    .option('--photons <list>', 'photon-number: g0^2,g1^2; phase: g^2')
+    .option('--windows <list>', "photon-number: theta1,theta2,theta3,theta4; phase: theta1',theta2'")
+    .option('--optimize', 'optimise photons and windows (default when none given)')
+    .action((o: Common) =>
+      runAction(async () => {
+        const r = await amp.rate({
+          encoding: encodingOf(o.encoding),
+          distance: parseNumber('distance', o.distance),
+          eveAt: parseNumber('eveAt', o.eveAt!),
+          leak: parseNumber('leak', o.leak),
+          span: num('span', o.span),
+          loss: num('loss', o.loss),
+          photons: o.photons ? parseList('photons', o.photons) : undefined,
+          windows: o.windows ? parseList('windows', o.windows) : undefined,
+          optimize: o.optimize ? true : undefined,
+          method: methodOf(o.method),
+        });
+        emit(!!o.json, rateJson(r), () => rateTable(r));
+      }),
+    );
+
+  addCommon(a.command('worst-case').description("optimised Lf/L at Eve's worst position"), false)
+    .requiredOption('--leak <rE>', 'fraction of the signal taken by Eve, [0, 1)')
+    .option('--grid <n>', 'coarse grid points over the line (then refined to one span)', '21')
+    .action((o: Common & { grid: string }) =>
+      runAction(async () => {
+        const bar = createProgress('worst-case', parseNumber('grid', o.grid) + 12);
+        let last = 0;
+        const r = await amp.worstCase({
+          encoding: encodingOf(o.encoding),
+          distance: parseNumber('distance', o.distance),
+          leak: parseNumber('leak', o.leak),
+          span: num('span', o.span),
+          loss: num('loss', o.loss),
+          method: methodOf(o.method),
+          gridPoints: parseNumber('grid', o.grid),
+          onProgress: (d) => {
+            bar.tick(d - last);
+            last = d;
+          },
+        });
+        bar.stop();
+        emit(!!o.json, rateJson(r), () => rateTable(r) + '\n\n' + formatTable(['eveAt', 'Lf/L'], r.scan.map((s) => [s.eveAt, s.rate])));
+      }),
+    );
+
+  addCommon(a.command('curve').description('optimised Lf/L over a leak range (worst case over eveAt unless --eve-at)'), false)
+    .requiredOption('--leak <range>', "list 'a,b' or range 'from:to:logK'")
+    .option('--eve-at <km>', "fixed Eve position (default: worst case)")
+    .option('--grid <n>', 'coarse eveAt grid for the worst case', '21')
+    .option('--out <file.csv>', 'write CSV (atomic)')
+    .action((o: Common & { grid: string; out?: string }) =>
+      runAction(async () => {
+        const leaks = parseListOrRange('leak', o.leak);
+        const bar = createProgress('curve', leaks.length);
+        const r = await amp.curve({
+          encoding: encodingOf(o.encoding),
+          distance: parseNumber('distance', o.distance),
+          eveAt: num('eveAt', o.eveAt),
+          leaks,
+          gridPoints: parseNumber('grid', o.grid),
+          span: num('span', o.span),
+          loss: num('loss', o.loss),
+          method: methodOf(o.method),
+          onProgress: () => bar.tick(),
+        });
+        bar.stop();
+        if (o.out) {
+          const header = 'leak,rate,eveAt,photons,windows,pCheck,iAB,chi,evaluations,converged';
+          const lines = r.points.map((p) =>
+            [p.leak, p.rate, p.eveAt, `"${p.photons.join(' ')}"`, `"${p.windows.join(' ')}"`, p.pCheck, p.iAB, p.chi, p.evaluations, p.converged].join(','),
+          );
+          writeAtomic(o.out, [`# keyrate amplified curve encoding=${r.encoding} distance=${o.distance} method=${r.method}`, header, ...lines].join('\n') + '\n');
+        }
+        emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(',')])));
+      }),
+    );
+
+  a.command('correlation')
+    .description('Bob-Eve photon-number correlation R_BE (Eqs. 117-127)')
+    .requiredOption('--distance <km>', 'Alice-Bob distance (km)')
+    .requiredOption('--eve-at <list>', "Eve's position(s) (km): list or range")
+    .requiredOption('--leak <rE>', 'leak rE')
+    .requiredOption('--photons <n>', '|gamma|^2')
+    .option('--span <km>', 'amplifier spacing', '50')
+    .option('--loss <xi>', 'loss coefficient', '0.02')
+    .option('--json', 'JSON output')
+    .action((o: Common) =>
+      runAction(() => {
+        const rows = parseListOrRange('eveAt', o.eveAt!).map((e) =>
+          amp.correlation({ distance: parseNumber('distance', o.distance), eveAt: e, leak: parseNumber('leak', o.leak), photons: parseNumber('photons', o.photons!), span: num('span', o.span), loss: num('loss', o.loss) }),
+        );
+        emit(!!o.json, rows, () => formatTable(['eveAt', 'R_BE', 'G1', 'G2'], rows.map((r) => [r.params.eveAt, r.R, r.G1, r.G2])));
+      }),
+    );
+
+  a.command('precision')
+    .description('loss-control precision and rE_min (Eqs. 80-84, corrected and as printed)')
+    .requiredOption('--distance <list>', 'line length(s) (km)')
+    .option('--photons <n>', 'test-pulse photon number', '1e14')
+    .option('--span <km>', 'amplifier spacing', '50')
+    .option('--loss <xi>', 'loss coefficient', '0.02')
+    .option('--json', 'JSON output')
+    .action((o: Common) =>
+      runAction(() => {
+        const rows = parseListOrRange('distance', o.distance).map((d) => amp.precision({ distance: d, photons: parseNumber('photons', o.photons!), span: num('span', o.span), loss: num('loss', o.loss) }));
+        emit(!!o.json, rows, () =>
+          formatTable(['distance', 'M', 'deltaN', 'rEmin exact', 'sqrt(2M(G-1)/n)', 'paper sqrt(MG/n)'], rows.map((r) => [r.params.distance, r.M, r.deltaN, r.rEminExact, r.rEminCorrected, r.rEminPaper])),
+        );
+      }),
+    );
+
+  a.command('plob')
+    .description('PLOB bound -log2(1-T) of the bare fibre (log domain)')
+    .requiredOption('--distance <list>', 'distance(s) (km)')
+    .option('--loss <xi>', 'loss coefficient', '0.02')
+    .option('--json', 'JSON output')
+    .action((o: Common) =>
+      runAction(() => {
+        const rows = parseListOrRange('distance', o.distance).map((d) => amp.plob({ distance: d, loss: num('loss', o.loss) }));
+        emit(!!o.json, rows, () => formatTable(['distance', 'log10 T', 'log10 PLOB (bits)'], rows.map((r) => [r.params.distance, r.log10T, r.log10Bits])));
+      }),
+    );
+
+  a.command('natural-losses')
+    .description("Eve's information from natural scattering losses vs detection-device length (Note 1, Fig. 5)")
+    .option('--length <list>', 'device length(s) in km: list or range', '2e-4:1:log13')
+    .option('--mu <list>', 'mu0,mu1', '9000,11000')
+    .option('--piece <km>', 'fibre piece per detector (km)', '2e-4')
+    .option('--loss <xi>', 'loss coefficient', '0.02')
+    .option('--json', 'JSON output')
+    .action((o: { length: string; mu: string; piece: string; loss: string; json?: boolean }) =>
+      runAction(() => {
+        const mu = parseList('mu', o.mu);
+        if (mu.length !== 2) throw new InputError('mu', 'two numbers mu0,mu1', o.mu);
+        const r = amp.naturalLosses({ lengths: parseListOrRange('length', o.length), mu: [mu[0]!, mu[1]!], piece: parseNumber('piece', o.piece), loss: parseNumber('loss', o.loss) });
+        emit(!!o.json, r, () =>
+          `r_l = ${formatNum(r.rl)}, q = ${r.q.map(formatNum).join(', ')}, critical N (Eq. 26): corrected ${formatNum(r.criticalN.corrected)}, as printed ${formatNum(r.criticalN.printed)}\n` +
+          formatTable(['length km', 'N', 'I individual (28)', 'I collective (31)', 'Holevo PR (37)', 'Holevo no PR (34)'], r.rows.map((x) => [x.length, x.N, x.individual, x.collective, x.holevoPR, x.holevoNoPR])),
+        );
+      }),
+    );
+}

@@ -1,0 +1,333 @@
+/**
+ * Public model API of [A]: key rate at given or optimised parameters, worst case over Eve's
+ * position, and curves over the leak rE (SPEC 3.4).
+ */
+import { z } from 'zod';
+import { InputError } from '../../errors.js';
+import { check, checkObject, params, ranged } from '../../validate.js';
+import { line, type LineGeometry } from './channel.js';
+import { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
+import { maximizeBox, type SearchOptions } from './optimize.js';
+import { checkWindows, photonNumberRate, type PnResult } from './photon-number.js';
+import { checkPhaseWindows, phaseNoise, phaseRate } from './phase.js';
+
+export type Method = 'exact' | 'paper';
+
+export interface RateInput {
+  encoding: Encoding;
+  distance: number;
+  eveAt: number;
+  leak: number;
+  span?: number;
+  loss?: number;
+  /** photon-number: [|gamma0|^2, |gamma1|^2]; phase: [|gamma|^2] */
+  photons?: number[];
+  /** photon-number: theta1..4; phase: theta1', theta2' */
+  windows?: number[];
+  /** optimise photons and windows (default: true when photons/windows are not given) */
+  optimize?: boolean | SearchOptions;
+  method?: Method;
+  /** injectable batch evaluator (default: reference f64 `evaluateBatch`) */
+  evaluate?: BatchEvaluator;
+}
+
+export interface AmplifiedRate {
+  /** Lf/L (Eq. 7), not clipped */
+  rate: number;
+  pCheck: number;
+  iAB: number;
+  /** Eve's information bound: Holevo chi (photon number, Eq. 114) or Eq. 142 (phase) */
+  chi: number;
+  params: {
+    encoding: Encoding;
+    distance: number;
+    eveAt: number;
+    leak: number;
+    span: number;
+    loss: number;
+    photons: number[];
+    windows: number[];
+  };
+  channel: { M: number; M1: number; M2: number; G: number; G1: number; G2: number; log10T: number };
+  /** p(b|a) */
+  pba: number[][];
+  method: Method;
+  /** absolute quadrature tolerance requested and largest error estimate seen (photon number) */
+  tolerance: { requested: number; estimated: number };
+  /** trace of Eve's states before normalisation (photon number; exact = 1 - truncated mass) */
+  trace?: number[];
+  /** objective evaluations (points) and inner integrand evaluations */
+  evaluations: number;
+  innerEvaluations: number;
+  optimized: boolean;
+  converged: boolean;
+  /** optimum in unit-box coordinates (for warm starts) */
+  u?: number[];
+}
+
+const rateSchema = z.object({
+  encoding: params.encoding,
+  distance: params.distance,
+  eveAt: params.eveAt,
+  leak: params.leak,
+  span: params.span.optional(),
+  loss: params.loss.optional(),
+  photons: ranged(z.array(params.photons).min(1).max(2), 'array of 1 (phase) or 2 (photon-number) numbers > 0').optional(),
+  windows: ranged(z.array(z.number().finite()).min(2).max(4), 'theta1..4 (photon-number) or theta1\',theta2\' (phase)').optional(),
+  method: ranged(z.enum(['exact', 'paper']), "'exact' | 'paper'").optional(),
+});
+
+const TOL = 1e-15; // absolute tolerance of window-probability quadratures (final evaluations)
+const SCREEN_TOL = 1e-9; // screening tolerance inside the optimiser (re-evaluated at TOL)
+
+/** Photon-number unit-box map (6 dims): see docs/amplified.md "Optimisation". */
+export function pnFromUnit(u: readonly number[], L: { G1: number; G2: number }, leak: number): { photons: [number, number]; windows: number[] } {
+  const p1 = Math.pow(10, 1 + 5 * u[0]!); // 10 .. 1e6
+  const p0 = p1 * u[1]!; // 0 .. p1 (on-off keying at u1 = 0)
+  const S = (1 - leak) * (L.G1 - 1) + (L.G2 - 1);
+  const sd = (p: number): number => {
+    const D = (1 - leak) * p;
+    return Math.sqrt(D + S + S * S + 2 * D * S);
+  };
+  const m0 = (1 - leak) * p0 + S;
+  const m1 = (1 - leak) * p1 + S;
+  const lo0 = m0 - 10 * sd(p0) * (1 - u[2]!);
+  const hi1raw = m1 + 10 * sd(p1) * (1 - u[5]!);
+  const hi0 = Math.max(0, lo0 + (m1 + 3 * sd(p1) - lo0) * u[3]!);
+  const hi1 = Math.max(hi1raw, hi0 + 1);
+  const lo1 = hi0 + 1 + (hi1 - hi0 - 1) * u[4]!;
+  const mu = (p0 + p1) / 2;
+  return { photons: [p0, p1], windows: [mu - hi0, lo1 - mu, mu - Math.min(lo0, hi0), hi1 - mu] };
+}
+
+/** Phase unit-box map (3 dims). */
+export function phaseFromUnit(u: readonly number[], L: { G1: number; G2: number }, leak: number): { photons: [number]; windows: number[] } {
+  const g2 = Math.pow(10, -1 + 7 * u[0]!); // 0.1 .. 1e6
+  const sigma = phaseNoise(L.G1, L.G2, leak) / 2;
+  const m = Math.sqrt(g2 * (1 - leak));
+  const t1 = Math.max(0, m + sigma * (-10 + 20 * u[1]!));
+  const t2 = t1 + sigma * (1e-3 + 20 * u[2]!);
+  return { photons: [g2], windows: [t1, t2] };
+}
+
+function defaults(input: RateInput): { L: LineGeometry; method: Method } {
+  const v = checkObject(rateSchema, input);
+  const L = line({ distance: v.distance, eveAt: v.eveAt, span: v.span, loss: v.loss });
+  return { L, method: v.method ?? 'exact' };
+}
+
+/** Evaluate at fixed photons/windows with full diagnostics. */
+function evaluateFixed(enc: Encoding, L: LineGeometry, leak: number, photons: number[], windows: number[], method: Method) {
+  if (enc === 'phase') {
+    if (photons.length !== 1) throw new InputError('photons', 'one number |gamma|^2 for the phase encoding', photons);
+    checkPhaseWindows(windows);
+    const r = phaseRate({ photons: photons[0]!, windows, G1: L.G1, G2: L.G2, leak });
+    return { r: { ...r, trace: undefined as number[] | undefined, quadError: 0, evaluations: 1 }, pba: r.pba };
+  }
+  if (photons.length !== 2) throw new InputError('photons', 'two numbers |gamma0|^2,|gamma1|^2 for the photon-number encoding', photons);
+  const ph: [number, number] = [photons[0]!, photons[1]!];
+  checkWindows(ph, windows);
+  const r: PnResult = photonNumberRate({ photons: ph, windows, G1: L.G1, G2: L.G2, leak, tol: TOL }, method);
+  return { r: { ...r, trace: r.trace as number[] | undefined }, pba: r.pba };
+}
+
+/** Key rate Lf/L at (distance, eveAt, leak, span, loss), given or optimised photons/windows. */
+export async function rate(input: RateInput): Promise<AmplifiedRate> {
+  const { L, method } = defaults(input);
+  const enc = input.encoding;
+  const leak = input.leak;
+  const given = input.photons !== undefined || input.windows !== undefined;
+  const doOpt = input.optimize !== undefined ? input.optimize !== false : !given;
+  if (given && (input.photons === undefined || input.windows === undefined)) {
+    throw new InputError(input.photons === undefined ? 'photons' : 'windows', 'photons and windows together (or --optimize)', undefined);
+  }
+  let photons = input.photons;
+  let windows = input.windows;
+  let evaluations = 0;
+  let converged = true;
+  let u: number[] | undefined;
+  if (doOpt) {
+    const opt = optimizeAt(enc, L, leak, method, typeof input.optimize === 'object' ? input.optimize : {}, input.evaluate);
+    photons = opt.photons;
+    windows = opt.windows;
+    evaluations = opt.points;
+    converged = opt.converged;
+    u = opt.u;
+  }
+  const { r, pba } = evaluateFixed(enc, L, leak, photons!, windows!, method);
+  evaluations += 1;
+  return {
+    rate: r.rate,
+    pCheck: r.pCheck,
+    iAB: r.iAB,
+    chi: r.chi,
+    params: { encoding: enc, distance: L.distance, eveAt: L.eveAt, leak, span: L.span, loss: L.loss, photons: photons!, windows: windows! },
+    channel: { M: L.M, M1: L.M1, M2: L.M2, G: L.G, G1: L.G1, G2: L.G2, log10T: L.log10T },
+    pba,
+    method: enc === 'phase' ? 'exact' : method,
+    tolerance: { requested: enc === 'phase' ? 0 : TOL, estimated: r.quadError },
+    ...(r.trace ? { trace: r.trace } : {}),
+    evaluations,
+    innerEvaluations: r.evaluations,
+    optimized: doOpt,
+    converged,
+    ...(u ? { u } : {}),
+  };
+}
+
+/** Default search budgets per encoding. */
+export function defaultSearch(enc: Encoding): Required<Omit<SearchOptions, 'warm'>> {
+  return enc === 'phase'
+    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, seed: 12345 }
+    : { samples: 48, starts: 2, maxIter: 120, ftol: 1e-7, seed: 12345 };
+}
+
+/** Optimise photons/windows at a fixed line point (SPEC 3.4). */
+export function optimizeAt(
+  enc: Encoding,
+  L: LineGeometry,
+  leak: number,
+  method: Method,
+  opts: SearchOptions = {},
+  evaluate: BatchEvaluator = evaluateBatch,
+): { photons: number[]; windows: number[]; value: number; points: number; converged: boolean; u: number[] } {
+  const dim = enc === 'phase' ? 3 : 6;
+  const map = enc === 'phase' ? phaseFromUnit : pnFromUnit;
+  const fixed: BatchFixed = { encoding: enc, G1: L.G1, G2: L.G2, leak, method, tol: SCREEN_TOL };
+  const stride = STRIDE[enc];
+  const f = (us: number[][]): number[] => {
+    const pts = new Float64Array(us.length * stride);
+    us.forEach((u, i) => {
+      const m = map(u, L, leak);
+      pts.set([...m.photons, ...m.windows], i * stride);
+    });
+    const out = new Float64Array(us.length);
+    evaluate(fixed, pts, out);
+    return Array.from(out);
+  };
+  const r = maximizeBox(dim, f, { ...defaultSearch(enc), ...opts });
+  const m = map(r.u, L, leak);
+  return { photons: [...m.photons], windows: m.windows, value: r.value, points: r.points, converged: r.converged, u: r.u };
+}
+
+export interface WorstCaseInput extends Omit<RateInput, 'eveAt' | 'photons' | 'windows'> {
+  /** number of coarse grid points over [0, distance] (multiples of span; default 21, capped at M+1) */
+  gridPoints?: number;
+  /** refine around the coarse minimum down to single-span resolution (default true) */
+  refine?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface WorstCase extends AmplifiedRate {
+  /** Eve's position of the worst case (km) */
+  eveAt: number;
+  /** every position evaluated: optimised Lf/L */
+  scan: { eveAt: number; rate: number }[];
+}
+
+/**
+ * Worst case over Eve's position (SPEC 3.4): optimise Lf/L on a coarse grid of span multiples over
+ * the whole line (warm-starting from the neighbour), then bisect the step around the minimum down
+ * to one span, re-optimising with warm starts from the bracketing optima.
+ */
+export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
+  const distance = check('distance', params.distance, input.distance);
+  const span = check('span', params.span, input.span ?? 50);
+  const M = Math.round(distance / span);
+  if (Math.abs(M * span - distance) > 1e-9 * distance) throw new InputError('distance', `a multiple of span (${span} km)`, distance);
+  const gridPoints = check('gridPoints', ranged(z.number().int().min(2), 'integer >= 2'), input.gridPoints ?? 21);
+  let step = Math.max(1, Math.ceil(M / (gridPoints - 1)));
+  const base = typeof input.optimize === 'object' ? input.optimize : {};
+  const light = Math.max(8, Math.floor((base.samples ?? defaultSearch(input.encoding).samples) / 4));
+  const done = new Map<number, AmplifiedRate>();
+  const grid: number[] = [];
+  for (let k = 0; k < M; k += step) grid.push(k);
+  grid.push(M);
+  const total = grid.length + (input.refine === false ? 0 : 2 * Math.ceil(Math.log2(step + 1)) + 1);
+  let count = 0;
+  const at = async (k: number, warm: number[][]): Promise<AmplifiedRate> => {
+    const prev = done.get(k);
+    if (prev) return prev;
+    const res = await rate({ ...input, eveAt: k * span, optimize: warm.length ? { ...base, warm, samples: light } : base });
+    done.set(k, res);
+    input.onProgress?.(++count, total);
+    return res;
+  };
+  let warm: number[] | undefined;
+  for (const k of grid) warm = (await at(k, warm ? [warm] : [])).u;
+  const argmin = (): number => [...done.entries()].reduce((a, b) => (b[1].rate < a[1].rate ? b : a))[0];
+  if (input.refine !== false) {
+    while (step > 1) {
+      step = Math.ceil(step / 2);
+      const k = argmin();
+      const w = [done.get(k)!.u!].filter(Boolean);
+      for (const kk of [k - step, k + step]) if (kk >= 0 && kk <= M) await at(kk, w);
+    }
+    // final cold re-optimisation at the minimum, warm-started from its neighbours' optima
+    const k = argmin();
+    const warms = [k - 1, k, k + 1].map((x) => done.get(x)?.u).filter((x): x is number[] => !!x);
+    const res = await rate({ ...input, eveAt: k * span, optimize: { ...base, warm: warms } });
+    input.onProgress?.(total, total);
+    if (res.rate > done.get(k)!.rate) done.set(k, res);
+  }
+  const kmin = argmin();
+  const worst = done.get(kmin)!;
+  const evaluations = [...done.values()].reduce((s, x) => s + x.evaluations, 0);
+  const scan = [...done.entries()].sort((a, b) => a[0] - b[0]).map(([k, r]) => ({ eveAt: k * span, rate: r.rate }));
+  return { ...worst, eveAt: kmin * span, evaluations, converged: worst.converged, scan };
+}
+
+export interface CurveInput extends Omit<RateInput, 'leak' | 'eveAt'> {
+  leaks: number[];
+  /** fixed Eve position; omitted = worst case over eveAt at each leak */
+  eveAt?: number;
+  /** coarse eveAt grid of the worst case (see WorstCaseInput) */
+  gridPoints?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CurvePoint {
+  leak: number;
+  rate: number;
+  eveAt: number;
+  photons: number[];
+  windows: number[];
+  pCheck: number;
+  iAB: number;
+  chi: number;
+  evaluations: number;
+  converged: boolean;
+}
+
+/** Optimised Lf/L over a list of leaks (warm-started from the previous point). */
+export async function curve(input: CurveInput): Promise<{ points: CurvePoint[]; method: Method; encoding: Encoding }> {
+  if (!Array.isArray(input.leaks) || input.leaks.length === 0) throw new InputError('leak', 'a non-empty list in [0, 1)', input.leaks);
+  input.leaks.forEach((l, i) => check(`leak.${i}`, params.leak, l));
+  const points: CurvePoint[] = [];
+  let warm: number[] | undefined;
+  const { onProgress, leaks, ...rest } = input;
+  for (const [i, leak] of leaks.entries()) {
+    let r: AmplifiedRate & { eveAt?: number };
+    if (input.eveAt === undefined) {
+      r = await worstCase({ ...rest, leak, refine: true });
+    } else {
+      const base = typeof input.optimize === 'object' ? input.optimize : {};
+      r = await rate({ ...rest, leak, eveAt: input.eveAt, optimize: warm ? { ...base, warm: [warm] } : { ...base } });
+      warm = r.u;
+    }
+    points.push({
+      leak,
+      rate: r.rate,
+      eveAt: r.params.eveAt,
+      photons: r.params.photons,
+      windows: r.params.windows,
+      pCheck: r.pCheck,
+      iAB: r.iAB,
+      chi: r.chi,
+      evaluations: r.evaluations,
+      converged: r.converged,
+    });
+    onProgress?.(i + 1, leaks.length);
+  }
+  return { points, method: input.method ?? 'exact', encoding: input.encoding };
+}

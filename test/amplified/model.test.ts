@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { amplified } from '../../src/index.js';
+import type { BatchEvaluator } from '../../src/models/amplified/index.js';
+
+describe('amplified public API', () => {
+  it('rate at fixed parameters reports inputs, method, tolerance and diagnostics', async () => {
+    const r = await amplified.rate({ encoding: 'photon-number', distance: 1000, eveAt: 500, leak: 1e-4, photons: [1e4, 2e4], windows: [2000, 2000, 9000, 12000] });
+    expect(r.rate).toBeCloseTo(r.pCheck * (r.iAB - r.chi), 15);
+    expect(r.params).toMatchObject({ encoding: 'photon-number', distance: 1000, eveAt: 500, leak: 1e-4, span: 50, loss: 0.02 });
+    expect(r.method).toBe('exact');
+    expect(r.tolerance.requested).toBe(1e-15);
+    expect(r.tolerance.estimated).toBeLessThan(1e-8);
+    expect(r.optimized).toBe(false);
+  });
+
+  it('phase optimisation finds Lf/L ~ 0.98 at 1000 km near rE_min, via the injectable batch evaluator', async () => {
+    let calls = 0;
+    const evaluate: BatchEvaluator = (fixed, pts, out) => {
+      calls++;
+      return amplified.evaluateBatch(fixed, pts, out);
+    };
+    const r = await amplified.rate({ encoding: 'phase', distance: 1000, eveAt: 1000, leak: 1e-6, optimize: true, evaluate });
+    expect(calls).toBeGreaterThan(0);
+    expect(r.optimized).toBe(true);
+    expect(r.converged).toBe(true);
+    expect(r.rate).toBeGreaterThan(0.98);
+    expect(r.rate).toBeLessThan(1);
+    expect(r.evaluations).toBeGreaterThan(100);
+  });
+
+  it('photon-number optimisation (Eve next to Alice: cheap) beats a hand-placed point and is re-derivable', async () => {
+    const base = { encoding: 'photon-number' as const, distance: 1000, eveAt: 0, leak: 1e-4 };
+    const hand = await amplified.rate({ ...base, photons: [1e4, 3e4], windows: [5000, 2000, 16000, 20000] });
+    const opt = await amplified.rate({ ...base, optimize: { samples: 24, starts: 1, maxIter: 40 } });
+    expect(opt.optimized).toBe(true);
+    expect(opt.evaluations).toBeGreaterThan(24);
+    expect(opt.rate).toBeGreaterThan(hand.rate);
+    const again = await amplified.rate({ ...base, photons: opt.params.photons, windows: opt.params.windows });
+    expect(again.rate).toBe(opt.rate);
+  });
+
+  it('phase worst case: Eve next to Bob (monotone in eveAt, SPEC 3.4 / paper Fig. 1)', async () => {
+    const w = await amplified.worstCase({ encoding: 'phase', distance: 500, leak: 1e-3, gridPoints: 6 });
+    expect(w.eveAt).toBe(500);
+    for (let i = 1; i < w.scan.length; i++) expect(w.scan[i]!.rate).toBeLessThan(w.scan[i - 1]!.rate);
+  });
+
+  it('rejects bad input with InputError', async () => {
+    const ok = { encoding: 'phase' as const, distance: 1000, eveAt: 500, leak: 1e-3, photons: [900], windows: [5, 60] };
+    await expect(amplified.rate({ ...ok, eveAt: 1100 })).rejects.toThrow(InputError);
+    await expect(amplified.rate({ ...ok, leak: 1 })).rejects.toThrow(InputError);
+    await expect(amplified.rate({ ...ok, leak: -0.1 })).rejects.toThrow(InputError);
+    await expect(amplified.rate({ ...ok, distance: 1010 })).rejects.toThrow(/multiple of span/);
+    await expect(amplified.rate({ ...ok, eveAt: 510 })).rejects.toThrow(InputError);
+    await expect(amplified.rate({ ...ok, windows: [60, 5] })).rejects.toThrow(InputError);
+    await expect(amplified.rate({ ...ok, encoding: 'photon-number', photons: [1e4, 2e4], windows: [10, 10, 5, 20] })).rejects.toThrow(/theta3/);
+    await expect(amplified.rate({ ...ok, encoding: 'bogus' as never })).rejects.toThrow(InputError);
+    await expect(amplified.curve({ encoding: 'phase', distance: 1000, leaks: [] })).rejects.toThrow(InputError);
+  });
+});
