@@ -12,6 +12,8 @@ export interface RunOptions {
 export interface Backend {
   readonly name: BackendName;
   readonly precision: 'f64' | 'f32';
+  /** Optional one-line description for logs (e.g. 'simd, build/wasm/keyrate.simd.wasm'). */
+  readonly detail?: string;
   /** Throwing marks the backend unavailable; the registry records the reason. */
   init(): Promise<void>;
   has(kernel: string): boolean;

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// keyrate backend benchmarks (issue 4). Run: `npm run bench` (builds first) or `node bench/run.js`
+// after `npm run build`. Options: --grid G (gamma grid per axis, default 9), --iterations K
+// per round (default 5), --rounds R (default 3), --workers W (pool size, default 2), --json.
+// Reports, in ONE run on the same inputs, each variant's mean time and its ratio to the
+// reference backend single thread (SPEC 5). Uses tinybench (maintained, async-native;
+// benchmark.js has been unmaintained since 2017 and handles async tasks awkwardly).
+import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import { buildW1 } from './backends-workload.js';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const GRID = arg('grid', 9);
+const ITER = arg('iterations', 5);
+const ROUNDS = arg('rounds', 3);
+const WORKERS = arg('workers', 2);
+const JSON_OUT = process.argv.includes('--json');
+
+if (!existsSync(new URL('../dist/backends/index.js', import.meta.url))) {
+  console.error('keyrate bench: dist/ missing, run `npm run build` first');
+  process.exit(2);
+}
+const { leakageObjectiveReference } = await import('../dist/kernels/leakage-objective/reference.js');
+const { WasmLeakageKernel, compileKernelModule, simdSupported } = await import('../dist/backends/wasm/index.js');
+const { createLeakagePool, allocSharedBatch } = await import('../dist/pool/index.js');
+const { leakageGridMinReference } = await import('../dist/backends/grid-min/reference.js');
+const { createLeakageEvaluator } = await import('../dist/backends/index.js');
+
+const w1 = buildW1(GRID);
+const pts = w1.whole.problemOf.length;
+// the same batch with its arrays in shared memory (pool reads them in place)
+const sh = allocSharedBatch(pts, 4);
+sh.gammas.set(w1.whole.gammas);
+sh.problemOf.set(w1.whole.problemOf);
+const wholeShared = { ...w1.whole, gammas: sh.gammas, problemOf: sh.problemOf };
+const scalar = await compileKernelModule({ flavor: 'scalar' });
+const kScalar = WasmLeakageKernel.fromModule(scalar.module);
+const simd = simdSupported() ? await compileKernelModule({ flavor: 'simd' }) : undefined;
+const kSimd = simd ? WasmLeakageKernel.fromModule(simd.module) : undefined;
+const quiet = () => {};
+const pools = {};
+for (const [label, module, workers] of [
+  ['scalar', scalar.module, WORKERS], ['scalar', scalar.module, 1],
+  ...(simd ? [['simd', simd.module, WORKERS], ['simd', simd.module, 1]] : []),
+]) {
+  pools[`${label}x${workers}`] = await createLeakagePool({ workers, module, log: quiet });
+}
+const evaluator = await createLeakageEvaluator({ backend: 'auto', workers: WORKERS, log: quiet });
+await evaluator.evaluate(w1.whole);
+// warm the pools' workers (instantiate WASM) and check agreement once
+const ref = leakageObjectiveReference(w1.whole);
+let worst = 0;
+for (const p of Object.values(pools)) {
+  const out = await p.evaluate(w1.whole);
+  for (let i = 0; i < pts; i++) worst = Math.max(worst, Math.abs(out[i] - ref[i]) / Math.max(Math.abs(ref[i]), 1e-3));
+}
+
+const bench = new Bench({ iterations: ITER, time: 0, warmupIterations: 1, warmupTime: 0 });
+// W1 as one batch (all 201 problems x grid^4 gamma points)
+bench.add('W1 whole: reference, 1 thread', () => { leakageObjectiveReference(w1.whole); });
+bench.add('W1 whole: wasm scalar, 1 thread', () => { kScalar.evaluate(w1.whole); });
+if (kSimd) bench.add('W1 whole: wasm simd, 1 thread', () => { kSimd.evaluate(w1.whole); });
+bench.add(`W1 whole: pool scalar, 1 worker`, async () => { await pools['scalarx1'].evaluate(w1.whole); });
+bench.add(`W1 whole: pool scalar, ${WORKERS} workers`, async () => { await pools[`scalarx${WORKERS}`].evaluate(w1.whole); });
+if (kSimd) {
+  bench.add(`W1 whole: pool simd, 1 worker`, async () => { await pools['simdx1'].evaluate(w1.whole); });
+  bench.add(`W1 whole: pool simd, ${WORKERS} workers`, async () => { await pools[`simdx${WORKERS}`].evaluate(w1.whole); });
+  bench.add(`W1 whole: pool simd, 1 worker, shared input`, async () => { await pools['simdx1'].evaluate(wholeShared); });
+  bench.add(`W1 whole: pool simd, ${WORKERS} workers, shared input`, async () => { await pools[`simdx${WORKERS}`].evaluate(wholeShared); });
+}
+bench.add(`W1 whole: createLeakageEvaluator auto, ${WORKERS} workers`, async () => { await evaluator.evaluate(w1.whole); });
+// W1 as 201 per-problem batches (what a per-problem minimiser sends; small batches)
+bench.add('W1 per-problem: reference, 1 thread', () => { for (const b of w1.perProblem) leakageObjectiveReference(b); });
+if (kSimd) bench.add('W1 per-problem: wasm simd, 1 thread', () => { for (const b of w1.perProblem) kSimd.evaluate(b); });
+if (kSimd) bench.add(`W1 per-problem: pool simd, ${WORKERS} workers`, async () => {
+  await Promise.all(w1.perProblem.map((b) => pools[`simdx${WORKERS}`].evaluate(b)));
+});
+
+// W1 with the fused grid-search kernel (the grid never leaves the backend)
+const gm = { dim: 2, parties: 2, coef: w1.whole.coef, grid: GRID, objective: 'joint' };
+bench.add('W1 grid-min: reference, 1 thread', () => { leakageGridMinReference(gm); });
+bench.add('W1 grid-min: wasm scalar, 1 thread', () => { kScalar.gridMin(gm); });
+if (kSimd) {
+  bench.add('W1 grid-min: wasm simd, 1 thread', () => { kSimd.gridMin(gm); });
+  bench.add('W1 grid-min: pool simd, 1 worker', async () => { await pools['simdx1'].gridMin(gm); });
+  bench.add(`W1 grid-min: pool simd, ${WORKERS} workers`, async () => { await pools[`simdx${WORKERS}`].gridMin(gm); });
+}
+
+// ROUNDS rounds of every task (ITER iterations each), interleaved; per task the best round's
+// median is kept: robust to the shared VM's bursts of scheduling noise (which hit one task's
+// consecutive iterations in tinybench). Mean / rme of that round are reported beside it.
+const best = new Map();
+for (let r = 0; r < ROUNDS; r++) {
+  await bench.run();
+  for (const t of bench.tasks) {
+    const row = { name: t.name, medianMs: t.result.latency.p50, meanMs: t.result.latency.mean, rme: t.result.latency.rme, samples: t.result.latency.samplesCount };
+    if (!best.has(t.name) || row.medianMs < best.get(t.name).medianMs) best.set(t.name, row);
+  }
+  bench.reset?.();
+}
+const rows = [...best.values()];
+const base = (prefix) => rows.find((r) => r.name.startsWith(prefix) && r.name.includes('reference')).medianMs;
+for (const r of rows) r.vsReference = base(r.name.split(':')[0]) / r.medianMs;
+const get = (name) => rows.find((r) => r.name === name)?.medianMs;
+const derived = {
+  gridMinSimdOverWholeReference: kSimd ? get('W1 whole: reference, 1 thread') / get('W1 grid-min: wasm simd, 1 thread') : undefined,
+  gridMinPoolSimdNOverWasm1Thread: kSimd ? get('W1 grid-min: wasm simd, 1 thread') / get(`W1 grid-min: pool simd, ${WORKERS} workers`) : undefined,
+  gridMinPoolSimdNOver1Worker: kSimd ? get('W1 grid-min: pool simd, 1 worker') / get(`W1 grid-min: pool simd, ${WORKERS} workers`) : undefined,
+  simdOverScalar1Thread: kSimd ? get('W1 whole: wasm scalar, 1 thread') / get('W1 whole: wasm simd, 1 thread') : undefined,
+  poolSimdNOver1Worker: kSimd ? get('W1 whole: pool simd, 1 worker') / get(`W1 whole: pool simd, ${WORKERS} workers`) : undefined,
+  poolSimdNOverWasm1Thread: kSimd ? get('W1 whole: wasm simd, 1 thread') / get(`W1 whole: pool simd, ${WORKERS} workers`) : undefined,
+  poolSimdSharedNOver1Worker: kSimd ? get('W1 whole: pool simd, 1 worker, shared input') / get(`W1 whole: pool simd, ${WORKERS} workers, shared input`) : undefined,
+  poolSimdSharedNOverWasm1Thread: kSimd ? get('W1 whole: wasm simd, 1 thread') / get(`W1 whole: pool simd, ${WORKERS} workers, shared input`) : undefined,
+  poolScalarNOverWasm1Thread: get('W1 whole: wasm scalar, 1 thread') / get(`W1 whole: pool scalar, ${WORKERS} workers`),
+};
+const meta = {
+  workload: `W1: d=2 N=2, ${w1.problems.length} problems (67 visibilities x 3 leakages), ${GRID}^4 gamma grid each = ${pts} points`,
+  note: 'leakage model not wired yet: benchmarks the objective kernel on the batches the Fig. 1 search forms',
+  node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, iterations: ITER,
+  simdFlavor: Boolean(kSimd), worstRelDiffVsReference: worst,
+};
+for (const p of Object.values(pools)) await p.close();
+meta.evaluatorBackend = evaluator.backendUsed();
+await evaluator.close();
+if (JSON_OUT) {
+  console.log(JSON.stringify({ meta, rows, derived }, null, 2));
+} else {
+  console.log(`# keyrate backends bench\n${meta.workload}\n${meta.note}\nnode ${meta.node}, ${meta.cpus} cpus (${meta.cpuModel}), best of ${ROUNDS} rounds x ${ITER} iterations (median); worst rel diff vs reference ${worst.toExponential(2)}; evaluator ran on ${meta.evaluatorBackend}\n`);
+  console.log('| variant | median ms | mean ms | ± % (rme) | x reference 1 thread (median) |\n|---|---:|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.medianMs.toFixed(1)} | ${r.meanMs.toFixed(1)} | ${Number(r.rme).toFixed(1)} | ${r.vsReference.toFixed(2)} |`);
+  console.log('\nderived ratios:');
+  for (const [k, v] of Object.entries(derived)) if (v !== undefined) console.log(`  ${k}: ${v.toFixed(2)}`);
+}

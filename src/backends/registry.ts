@@ -1,0 +1,183 @@
+/**
+ * Backend registry: resolves a preference ('auto' or a name) to an ordered chain of initialised
+ * backends, logs what it picked and why each candidate was skipped, and runs kernels with
+ * per-batch fallback (a backend that throws at run time hands that batch to the next one, with a
+ * warning; the result records which backend computed it).
+ *
+ * Log lines (default: stderr, one line each, prefixed 'keyrate:'):
+ *   keyrate: backend webgpu skipped: <reason>
+ *   keyrate: backend wasm selected (<detail>)
+ *   keyrate: backend wasm failed on leakage-objective (<error>); falling back to reference for this batch
+ */
+import type { Backend, BackendName, RunOptions } from './backend.js';
+import { InputError } from '../errors.js';
+import { createReferenceBackend } from './reference/index.js';
+import { createWasmBackend } from './wasm/index.js';
+
+export type BackendPreference = 'auto' | BackendName;
+export type BackendLogger = (line: string) => void;
+
+/** Priority order tried by 'auto' (first available wins; later ones are the fallback chain). */
+export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'reference'];
+export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'webgpu', 'gpujs'];
+
+/** Default logger: one stderr line per message, prefixed 'keyrate:'. */
+export const stderrLogger: BackendLogger = (line) => {
+  process.stderr.write(`keyrate: ${line}\n`);
+};
+
+export type BackendFactory = () => Backend | Promise<Backend>;
+
+export interface ResolveOptions {
+  /** Where selection / skip / fallback lines go (default: stderrLogger). */
+  log?: BackendLogger;
+  /** Replace or add backend constructors (tests; embedding). */
+  factories?: Partial<Record<BackendName, BackendFactory>>;
+  /** Only accept backends that implement these kernels (skip reason: 'no kernel X'). */
+  kernels?: readonly string[];
+  /** Only accept f64 backends (skip reason names the precision). Default false. */
+  requireF64?: boolean;
+  /** A backend whose construction + init() takes longer is skipped (default 20000 ms). */
+  initTimeoutMs?: number;
+}
+
+export interface SkippedBackend {
+  name: BackendName;
+  reason: string;
+}
+
+export interface RunResult<O> {
+  value: O;
+  /** The backend that computed `value`. */
+  backend: BackendName;
+  /** Backends that threw for this batch before `backend` succeeded. */
+  failed: { name: BackendName; error: string }[];
+}
+
+export interface BackendSelection {
+  /** Initialised backends in priority order; [0] is the primary. Never empty. */
+  readonly backends: readonly Backend[];
+  readonly primary: Backend;
+  readonly skipped: readonly SkippedBackend[];
+  /** Run a kernel on the first backend that has it; on a throw, fall back down the chain. */
+  run<O>(kernel: string, input: unknown, opts?: RunOptions): Promise<RunResult<O>>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Dynamic import of an optional backend module owned elsewhere (specifier relative to this file);
+ * a missing module or export throws, which the registry records as 'unavailable'.
+ */
+export async function importOptional(spec: string, exportName: string): Promise<BackendFactory> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(spec)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`module ${spec} not loadable (${(e as Error).message.split('\n')[0]})`);
+  }
+  const f = mod[exportName];
+  if (typeof f !== 'function') throw new Error(`module ${spec} has no export ${exportName}()`);
+  return f as BackendFactory;
+}
+
+// Specifiers kept in variables so tsc does not require the optional modules to exist.
+const WEBGPU_MODULE = './webgpu/index.js';
+const GPUJS_MODULE = './gpujs/index.js';
+
+function defaultFactory(name: BackendName): BackendFactory {
+  switch (name) {
+    case 'reference':
+      return createReferenceBackend;
+    case 'wasm':
+      return () => createWasmBackend();
+    case 'webgpu':
+      return async () => (await importOptional(WEBGPU_MODULE, 'createWebgpuBackend'))();
+    case 'gpujs':
+      return async () => (await importOptional(GPUJS_MODULE, 'createGpujsBackend'))();
+  }
+}
+
+const isAbort = (e: unknown, signal?: AbortSignal): boolean =>
+  signal?.aborted === true || (e instanceof Error && e.name === 'AbortError');
+
+const oneLine = (e: unknown): string =>
+  (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0]!;
+
+/**
+ * Resolve a backend preference. 'auto' tries AUTO_ORDER and keeps every backend that initialises
+ * (the tail is the fallback chain; reference is always last). A named backend is forced: if it
+ * fails to initialise (or is filtered out) this throws with the reason; reference is appended as
+ * its run-time fallback.
+ */
+export async function resolveBackend(pref: BackendPreference, opts: ResolveOptions = {}): Promise<BackendSelection> {
+  const log = opts.log ?? stderrLogger;
+  if (pref !== 'auto' && !BACKEND_NAMES.includes(pref)) {
+    throw new InputError('backend', ['auto', ...BACKEND_NAMES].join(' | '), pref);
+  }
+  const order: BackendName[] = pref === 'auto' ? [...AUTO_ORDER] : pref === 'reference' ? ['reference'] : [pref, 'reference'];
+  const backends: Backend[] = [];
+  const skipped: SkippedBackend[] = [];
+  for (const name of order) {
+    let reason: string | undefined;
+    let b: Backend | undefined;
+    try {
+      const timeoutMs = opts.initTimeoutMs ?? 20_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`init timed out after ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        b = await Promise.race([(async () => (await (opts.factories?.[name] ?? defaultFactory(name))()))(), timeout]);
+        await Promise.race([b.init(), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (opts.requireF64 && b.precision !== 'f64') reason = `precision ${b.precision}, f64 required`;
+      const missing = (opts.kernels ?? []).filter((k) => !b!.has(k));
+      if (!reason && missing.length > 0) reason = `no kernel ${missing.join(', ')}`;
+    } catch (e) {
+      reason = `init failed: ${oneLine(e)}`;
+    }
+    if (reason !== undefined) {
+      if (b) await b.dispose().catch(() => undefined);
+      if (pref !== 'auto' && name === pref) throw new Error(`backend ${name} unavailable: ${reason}`);
+      skipped.push({ name, reason });
+      log(`backend ${name} skipped: ${reason}`);
+      continue;
+    }
+    backends.push(b!);
+  }
+  if (backends.length === 0) throw new Error(`no backend available (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
+  const primary = backends[0]!;
+  log(`backend ${primary.name} selected${primary.detail ? ` (${primary.detail})` : ''}` +
+    (backends.length > 1 ? `; fallback: ${backends.slice(1).map((b) => b.name).join(' -> ')}` : ''));
+
+  return {
+    backends,
+    primary,
+    skipped,
+    async run<O>(kernel: string, input: unknown, ro?: RunOptions): Promise<RunResult<O>> {
+      const failed: RunResult<O>['failed'] = [];
+      const chain = backends.filter((b) => b.has(kernel));
+      if (chain.length === 0) throw new Error(`no selected backend has kernel ${kernel}`);
+      for (let i = 0; i < chain.length; i++) {
+        const b = chain[i]!;
+        try {
+          const value = await b.run<unknown, O>(kernel, input, ro);
+          return { value, backend: b.name, failed };
+        } catch (e) {
+          if (isAbort(e, ro?.signal)) throw e;
+          failed.push({ name: b.name, error: oneLine(e) });
+          const next = chain[i + 1];
+          log(`backend ${b.name} failed on ${kernel} (${oneLine(e)})` +
+            (next ? `; falling back to ${next.name} for this batch` : '; no backend left'));
+          if (!next) throw e;
+        }
+      }
+      throw new Error('unreachable');
+    },
+    async dispose() {
+      await Promise.all(backends.map((b) => b.dispose().catch(() => undefined)));
+    },
+  };
+}

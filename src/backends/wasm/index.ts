@@ -1,0 +1,74 @@
+/**
+ * WASM backend: AssemblyScript kernels (assembly/) compiled to build/wasm/keyrate.simd.wasm
+ * (f64x2) or build/wasm/keyrate.wasm (scalar), chosen by a SIMD validation probe. f64 throughout.
+ */
+import type { Backend, RunOptions } from '../backend.js';
+import { KERNELS, UnsupportedKernelError, throwIfAborted } from '../kernels.js';
+import type { LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
+import type { LeakageGridMinInput } from '../grid-min/spec.js';
+import { WasmLeakageKernel } from './kernel.js';
+import { compileKernelModule, type CompiledKernelModule, type WasmFlavor } from './load.js';
+import type { WasmModule } from './wa.js';
+
+export { WasmLeakageKernel, KERNEL_ABI_VERSION } from './kernel.js';
+export { compileKernelModule, simdSupported, wasmPath, type WasmFlavor, type CompiledKernelModule } from './load.js';
+export type { WasmModule } from './wa.js';
+
+export interface WasmBackendOptions {
+  /** 'auto' (default): SIMD when supported, else scalar. */
+  flavor?: WasmFlavor | 'auto';
+  /** Directory holding keyrate.wasm / keyrate.simd.wasm (default: <package>/build/wasm). */
+  dir?: string;
+  /** Use this compiled module instead of loading one (tests, pools sharing one compile). */
+  module?: WasmModule;
+}
+
+export interface WasmBackend extends Backend {
+  /** Flavor actually loaded; undefined before init(). */
+  readonly flavor: WasmFlavor | undefined;
+  /** The compiled module (for handing to pool workers); undefined before init(). */
+  readonly module: WasmModule | undefined;
+}
+
+export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
+  let compiled: CompiledKernelModule | undefined;
+  let kernel: WasmLeakageKernel | undefined;
+  let flavor: WasmFlavor | undefined;
+  const backend: WasmBackend = {
+    name: 'wasm',
+    precision: 'f64',
+    get flavor() {
+      return flavor;
+    },
+    get module() {
+      return compiled?.module;
+    },
+    get detail() {
+      if (!compiled) return 'not initialised';
+      return `${compiled.flavor}, ${compiled.file}` + (compiled.simdSkipped ? ` (simd skipped: ${compiled.simdSkipped})` : '');
+    },
+    async init() {
+      if (opts.module) {
+        kernel = WasmLeakageKernel.fromModule(opts.module);
+        flavor = kernel.simd ? 'simd' : 'scalar';
+        compiled = { module: opts.module, flavor, file: '(injected module)' };
+        return;
+      }
+      compiled = await compileKernelModule({ flavor: opts.flavor, dir: opts.dir });
+      kernel = WasmLeakageKernel.fromModule(compiled.module);
+      flavor = compiled.flavor;
+    },
+    has: (k: string) => k === KERNELS.leakageObjective || k === KERNELS.leakageGridMin,
+    async run<I, O>(k: string, input: I, ro?: RunOptions): Promise<O> {
+      throwIfAborted(ro?.signal);
+      if (!kernel) throw new Error('wasm backend used before init()');
+      if (k === KERNELS.leakageObjective) return kernel.evaluate(input as LeakageObjectiveBatch) as O;
+      if (k === KERNELS.leakageGridMin) return kernel.gridMin(input as LeakageGridMinInput) as O;
+      throw new UnsupportedKernelError('wasm', k);
+    },
+    async dispose() {
+      kernel = undefined;
+    },
+  };
+  return backend;
+}
