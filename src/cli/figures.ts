@@ -1,4 +1,41 @@
+/**
+ * `keyrate figures --out DIR [--quick] [--only id,id] [--backend auto]`: regenerate every figure
+ * of both papers as SVG + CSV (docs/figures.md). Exit code 1 if a figure failed; figures whose
+ * model is not available are skipped and listed.
+ */
 import type { Command } from 'commander';
+import { runAction } from './common.js';
+import { InputError } from '../errors.js';
+import { figures, generateFigures } from '../figures/index.js';
+import { BACKENDS } from '../sweep/runner.js';
 
-/** Registers the `keyrate figures` command(s). Filled in by the issue that owns this area. */
-export function registerFigures(_program: Command): void {}
+export function registerFigures(program: Command): void {
+  program
+    .command('figures')
+    .description('Regenerate the figures of [L] (Figs. 1-4) and [A] (Fig. 1 a-f, Fig. 5) as SVG + CSV')
+    .option('--out <dir>', 'output directory', 'figures-out')
+    .option('--quick', 'coarse grids (well under a minute)')
+    .option('--only <ids>', 'comma-separated figure ids (see docs/figures.md)')
+    .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`, 'auto')
+    .option('--json', 'print the figure report as JSON')
+    .action((flags: { out: string; quick?: boolean; only?: string; backend: string; json?: boolean }) =>
+      runAction(async () => {
+        const ids = figures().map((f) => f.id);
+        const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
+        for (const id of only ?? []) if (!ids.includes(id)) throw new InputError('only', ids.join(', '), id);
+        if (!(BACKENDS as readonly string[]).includes(flags.backend)) throw new InputError('backend', BACKENDS.join(' | '), flags.backend);
+        const reports = await generateFigures(flags.out, {
+          quick: !!flags.quick,
+          backend: flags.backend,
+          ...(only ? { only } : {}),
+          log: flags.json ? undefined : (line) => process.stderr.write(line + '\n'),
+        });
+        if (flags.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
+        else {
+          const ok = reports.filter((r) => r.status === 'ok').length;
+          process.stdout.write(`${flags.out}: ${ok}/${reports.length} figures written (${reports.reduce((n, r) => n + r.files.length, 0)} files)\n`);
+        }
+        if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
+      }),
+    );
+}

@@ -1,4 +1,94 @@
+/**
+ * `keyrate sweep spec.yaml --out DIR [--backend auto] [--workers N] [--resume] [--shard i/N]`
+ * `keyrate merge SHARD_DIR... --out DIR`
+ * See docs/sweep.md.
+ */
 import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { runAction, parseNumber } from './common.js';
+import { createProgress, type Progress } from './progress.js';
+import { loadSpec } from '../sweep/spec.js';
+import { parseShard } from '../sweep/grid.js';
+import { runSweep, BACKENDS } from '../sweep/runner.js';
+import { mergeShards } from '../sweep/merge.js';
 
-/** Registers the `keyrate sweep` command(s). Filled in by the issue that owns this area. */
-export function registerSweep(_program: Command): void {}
+interface SweepFlags {
+  out?: string;
+  backend: string;
+  workers: string;
+  resume?: boolean;
+  shard?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('Run a parameter sweep from a JSON/YAML spec; checkpointed, resumable, shardable (docs/sweep.md)')
+    .argument('<spec>', 'sweep spec file (JSON or YAML)')
+    .requiredOption('--out <dir>', 'output directory (results.csv, results.jsonl, manifest.json)')
+    .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`, 'auto')
+    .option('--workers <n>', 'worker threads (1 = main thread)', '1')
+    .option('--resume', 'continue an interrupted sweep in --out (starts fresh if --out holds none)')
+    .option('--shard <i/N>', "run shard i of N (0-based); 'N' alone takes i from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print the final manifest as JSON')
+    .action((specPath: string, flags: SweepFlags) =>
+      runAction(async () => {
+        const spec = loadSpec(specPath);
+        const workers = parseNumber('workers', flags.workers);
+        if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError('workers', 'integer >= 1', flags.workers);
+        const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+        let bar: Progress | undefined;
+        let lastDone = 0;
+        const label = shard ? `sweep ${shard.index}/${shard.count}` : 'sweep';
+        const summary = await runSweep(spec, {
+          out: flags.out!,
+          backend: flags.backend,
+          workers,
+          resume: !!flags.resume,
+          ...(shard ? { shard } : {}),
+          log: (line) => process.stderr.write(`keyrate: ${line}\n`),
+          onProgress: (done, total) => {
+            if (!bar) {
+              bar = createProgress(label, total, { quiet: !!flags.quiet });
+              if (done > 0) bar.tick(done);
+            } else bar.tick(done - lastDone);
+            lastDone = done;
+          },
+        });
+        bar?.stop();
+        const m = summary.manifest;
+        if (flags.json) process.stdout.write(JSON.stringify(m, null, 2) + '\n');
+        else {
+          process.stdout.write(
+            `${summary.dir}: ${m.pointsDone}/${m.pointCount} points (grid ${m.gridSize}, range ${m.range.start}..${m.range.end - 1}), ` +
+              `${summary.evaluated} evaluated now, ${m.errors} errors, checksum ${m.checksum?.value.slice(0, 16)}\n`,
+          );
+        }
+      }),
+    );
+  program
+    .command('merge')
+    .description('Merge shard outputs (checks all shards present, same spec hash, no overlap; rows by grid index)')
+    .argument('<shard-dirs...>', 'shard directories, or a directory holding shard-* subdirectories')
+    .requiredOption('--out <dir>', 'merged output directory')
+    .option('--json', 'print the merged manifest as JSON')
+    .action((dirs: string[], flags: { out: string; json?: boolean }) =>
+      runAction(() => {
+        let r;
+        try {
+          r = mergeShards(dirs, flags.out);
+        } catch (e) {
+          if (e instanceof InputError || !(e instanceof Error)) throw e;
+          // Corrupted shard data (checksum mismatch, lost rows): one line, exit code 1.
+          process.stderr.write(`keyrate: merge refused: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (flags.json) process.stdout.write(JSON.stringify(r.manifest, null, 2) + '\n');
+        else process.stdout.write(`${r.out}: merged ${r.shards} shards, ${r.manifest.pointsDone} points, checksum ${r.manifest.checksum?.value.slice(0, 16)}\n`);
+      }),
+    );
+}
