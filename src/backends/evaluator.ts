@@ -42,6 +42,11 @@ export interface LeakageEvaluator {
   /** Backend that computed the last batch, e.g. 'wasm', 'reference', 'wasm-simd x2 workers'
    *  (before the first batch: what will be tried first). */
   backendUsed(): string;
+  /** Number of batches run so far (a mark for backendsSince). */
+  batches(): number;
+  /** The distinct backends that computed the batches after `mark`, joined by ' + ' in first-use
+   *  order (e.g. 'wasm-simd x2 workers + wasm': large batches on the pool, small ones in-thread). */
+  backendsSince(mark: number): string;
   close(): Promise<void>;
 }
 
@@ -77,6 +82,14 @@ export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {})
   }
   const poolLabel = pool ? `${primary.name}${primary.name === 'wasm' ? `-${(primary as WasmBackend).flavor}` : ''} x${workers} workers` : '';
   let last = pool ? poolLabel : primary.name;
+  // run-length history of the backend per batch: runs[i] covers batches [runs[i].from, runs[i+1].from)
+  const runs: { from: number; label: string }[] = [];
+  let count = 0;
+  const record = (label: string) => {
+    if (runs.length === 0 || runs[runs.length - 1]!.label !== label) runs.push({ from: count, label });
+    last = label;
+    count++;
+  };
   const poolMinNs = (opts.poolMinMs ?? 2) * 1e6;
 
   return {
@@ -85,7 +98,7 @@ export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {})
       if (pool && points * estimatePointNs(batch.dim, batch.parties) >= poolMinNs) {
         try {
           const out = await pool.evaluate(batch, ro);
-          last = poolLabel;
+          record(poolLabel);
           return out;
         } catch (e) {
           if (ro.signal?.aborted) throw e;
@@ -93,7 +106,7 @@ export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {})
         }
       }
       const r = await sel.run<Float64Array>(KERNELS.leakageObjective, batch, ro);
-      last = r.backend;
+      record(r.backend);
       return r.value;
     },
     async gridMin(input, ro = {}) {
@@ -101,7 +114,7 @@ export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {})
       if (pool && problems * input.grid ** n * estimatePointNs(input.dim, input.parties) >= poolMinNs) {
         try {
           const out = await pool.gridMin(input, ro);
-          last = poolLabel;
+          record(poolLabel);
           return out;
         } catch (e) {
           if (ro.signal?.aborted) throw e;
@@ -109,10 +122,15 @@ export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {})
         }
       }
       const r = await sel.run<LeakageGridMinOutput>(KERNELS.leakageGridMin, input, ro);
-      last = r.backend;
+      record(r.backend);
       return r.value;
     },
     backendUsed: () => last,
+    batches: () => count,
+    backendsSince(mark) {
+      const since = runs.filter((r, i) => (runs[i + 1]?.from ?? count) > mark && r.from < count);
+      return [...new Set(since.map((r) => r.label))].join(' + ') || last;
+    },
     async close() {
       await pool?.close();
       await sel.dispose();

@@ -20,6 +20,9 @@ export type BackendLogger = (line: string) => void;
 /** Priority order tried by 'auto' (first available wins; later ones are the fallback chain). */
 export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'reference'];
 export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'webgpu', 'gpujs'];
+/** Precision each backend computes in, known before it is initialised (WGSL and gpu.js have no
+ *  f64), so that an f64 consumer in 'auto' does not start a GPU device it cannot use. */
+export const BACKEND_PRECISION: Readonly<Record<BackendName, 'f64' | 'f32'>> = { reference: 'f64', wasm: 'f64', webgpu: 'f32', gpujs: 'f32' };
 
 /** Default logger: one stderr line per message, prefixed 'keyrate:'. */
 export const stderrLogger: BackendLogger = (line) => {
@@ -120,6 +123,12 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
   for (const name of order) {
     let reason: string | undefined;
     let b: Backend | undefined;
+    if (opts.requireF64 && pref === 'auto' && !opts.factories?.[name] && BACKEND_PRECISION[name] !== 'f64') {
+      const why = `precision ${BACKEND_PRECISION[name]}, f64 required (not started)`;
+      skipped.push({ name, reason: why });
+      log(`backend ${name} skipped: ${why}`);
+      continue;
+    }
     try {
       const timeoutMs = opts.initTimeoutMs ?? 20_000;
       let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { runAction } from './common.js';
 import { InputError } from '../errors.js';
-import { figures, generateFigures } from '../figures/index.js';
+import { figures, generateFigures, panelIds } from '../figures/index.js';
 import { BACKENDS } from '../sweep/runner.js';
 
 export function registerFigures(program: Command): void {
@@ -15,12 +15,12 @@ export function registerFigures(program: Command): void {
     .description('Regenerate the figures of [L] (Figs. 1-4) and [A] (Fig. 1 a-f, Fig. 5) as SVG + CSV')
     .option('--out <dir>', 'output directory', 'figures-out')
     .option('--quick', 'coarse grids (well under a minute)')
-    .option('--only <ids>', 'comma-separated figure ids (see docs/figures.md)')
+    .option('--only <ids>', 'comma-separated figure or panel ids, e.g. leakage-fig1,amplified-fig1b (see docs/figures.md)')
     .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`, 'auto')
     .option('--json', 'print the figure report as JSON')
     .action((flags: { out: string; quick?: boolean; only?: string; backend: string; json?: boolean }) =>
       runAction(async () => {
-        const ids = figures().map((f) => f.id);
+        const ids = figures().flatMap((f) => [...new Set([f.id, ...panelIds(f)])]);
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
         for (const id of only ?? []) if (!ids.includes(id)) throw new InputError('only', ids.join(', '), id);
         if (!(BACKENDS as readonly string[]).includes(flags.backend)) throw new InputError('backend', BACKENDS.join(' | '), flags.backend);

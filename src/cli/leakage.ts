@@ -1,6 +1,8 @@
 /**
  * `keyrate leakage ...`: key rates under classical side-channel leakage [L] (docs/leakage.md).
  */
+import { availableParallelism } from 'node:os';
+import type { LeakageEvaluator } from '../backends/evaluator.js';
 import { writeAtomic } from '../util/atomic-write.js';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
@@ -31,16 +33,31 @@ function addBase(c: Command): Command {
 function addEval(c: Command): Command {
   return c
     .option('--objective <o>', "'joint' (p(e=?) I, Eq. 27) | 'conditional' (I)", 'joint')
-    .option('--backend <name>', 'objective backend (src/backends: auto | reference | wasm | ...); default: in-thread reference')
-    .option('--workers <n>', 'worker threads for --backend', '1');
+    .option('--backend <name>', "objective backend: 'auto' (webgpu -> wasm -> reference, f64 only) | 'reference' | 'wasm'", 'auto')
+    .option('--workers <n>', 'worker threads for large objective batches (1 = main thread only)', String(availableParallelism()));
 }
 
-/** Evaluator from src/backends when --backend is given, else undefined (in-thread reference). */
-async function evaluatorOf(o: Base): Promise<{ evaluate?: lk.Evaluate; backend?: string; close: () => Promise<void> }> {
-  if (!o.backend) return { close: async () => {} };
-  const { createLeakageEvaluator } = await import('../backends/evaluator.js');
-  const ev = await createLeakageEvaluator({ backend: o.backend as never, workers: int('workers', o.workers ?? '1') });
-  return { evaluate: (b) => ev.evaluate(b), backend: o.backend, close: () => ev.close() };
+/** Evaluator from src/backends for --backend, created at the first batch (so bad input is
+ *  reported before any backend starts); commands without --backend get none. */
+function evaluatorOf(o: Base): { evaluate?: lk.Evaluate; backend?: string; used: () => string | undefined; close: () => Promise<void> } {
+  if (!o.backend) return { used: () => undefined, close: async () => {} };
+  const workers = int('workers', o.workers ?? '1');
+  let ev: Promise<LeakageEvaluator> | undefined;
+  let used: string | undefined;
+  const get = () => (ev ??= import('../backends/evaluator.js').then((m) => m.createLeakageEvaluator({ backend: o.backend as never, workers })));
+  return {
+    evaluate: async (b) => {
+      const e = await get();
+      const out = await e.evaluate(b);
+      used = e.backendsSince(0);
+      return out;
+    },
+    backend: o.backend,
+    used: () => used,
+    close: async () => {
+      if (ev) await (await ev).close();
+    },
+  };
 }
 
 const settingsText = (s: lk.Settings): string =>
@@ -81,7 +98,7 @@ export function registerLeakage(program: Command): void {
     .option('--settings-search <s>', "'family' | 'general'", 'family')
     .action((o: Base & { leakage: string; visibility: string; settingsSearch: string }) =>
       runAction(async () => {
-        const ev = await evaluatorOf(o);
+        const ev = evaluatorOf(o);
         try {
           const r = await lk.rate({
             dim: int('dim', o.dim),
@@ -94,6 +111,7 @@ export function registerLeakage(program: Command): void {
             evaluate: ev.evaluate,
             backend: ev.backend,
           });
+          r.backend = ev.used() ?? r.backend;
           emit(!!o.json, r, () =>
             formatTable(
               ['quantity', 'value'],
@@ -122,7 +140,7 @@ export function registerLeakage(program: Command): void {
       runAction(async () => {
         const leakages = parseListOrRange('leakage', o.leakage);
         const visibilities = parseListOrRange('visibility', o.visibility);
-        const ev = await evaluatorOf(o);
+        const ev = evaluatorOf(o);
         const bar = createProgress('leakage curve', leakages.length * visibilities.length, { quiet: !!o.quiet || !!o.json });
         try {
           const rows = await lk.curve({
@@ -139,8 +157,8 @@ export function registerLeakage(program: Command): void {
           bar.stop();
           if (o.out) {
             const csv = stringify(
-              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, JSON.stringify(r.settings), r.gamma.join(' '), r.evaluations]),
-              { header: true, columns: ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations'] },
+              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, JSON.stringify(r.settings), r.gamma.join(' '), r.evaluations, r.method, r.backend, JSON.stringify(r.tolerance)]),
+              { header: true, columns: ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations', 'method', 'backend', 'tolerance'] },
             );
             writeAtomic(o.out, csv);
           }

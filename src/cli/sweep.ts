@@ -11,6 +11,7 @@ import { loadSpec } from '../sweep/spec.js';
 import { parseShard } from '../sweep/grid.js';
 import { runSweep, BACKENDS } from '../sweep/runner.js';
 import { mergeShards } from '../sweep/merge.js';
+import { availableParallelism } from 'node:os';
 
 interface SweepFlags {
   out?: string;
@@ -29,7 +30,7 @@ export function registerSweep(program: Command): void {
     .argument('<spec>', 'sweep spec file (JSON or YAML)')
     .requiredOption('--out <dir>', 'output directory (results.csv, results.jsonl, manifest.json)')
     .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`, 'auto')
-    .option('--workers <n>', 'worker threads (1 = main thread)', '1')
+    .option('--workers <n>', 'worker threads evaluating points (1 = main thread)', String(availableParallelism()))
     .option('--resume', 'continue an interrupted sweep in --out (starts fresh if --out holds none)')
     .option('--shard <i/N>', "run shard i of N (0-based); 'N' alone takes i from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
     .option('--quiet', 'no progress output')

@@ -5,13 +5,14 @@
  *   b: phase encoding, 1000 km, one curve per D_AE                    e: the same, 40,000 km
  *   c: both encodings, worst case over Eve's position, 1000 km         f: the same, 40,000 km
  * The paper does not list its D_AE values; we use span multiples spread along the line.
- * Lf/L <= 0 (no key) stays in the CSV but is not drawn on the log axis.
+ * Lf/L < 1e-6 (including <= 0, no key) stays in the CSV but is not drawn on the log axis.
  */
 import { curve, lineChart, type DataRow, type Figure, type FigureOptions, type Panel } from './render.js';
 
 const SPAN = 50;
 const LOSS = 0.02;
 const ENCODINGS = ['photon-number', 'phase'] as const;
+type Encoding = (typeof ENCODINGS)[number];
 
 interface Line { distance: number; rMin: number; eveAt: number[]; eveAtQuick: number[] }
 const LINES: Line[] = [
@@ -22,6 +23,10 @@ const LINES: Line[] = [
 function logGrid(from: number, to: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Number((from * (to / from) ** (i / (n - 1))).toPrecision(12)));
 }
+
+/** Lower end of the Lf/L axis: smaller values (down to ~1e-30 where p_check -> 0, and <= 0 = no
+ *  key) stay in the CSV but are not drawn; the paper's panels show Lf/L >~ 1e-4. */
+const Y_MIN = 1e-6;
 
 const COLUMNS_ALL = ['series', 'encoding', 'distance', 'eveAt', 'leak', 'span', 'loss', 'rate', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'converged', 'ms'];
 
@@ -37,12 +42,12 @@ async function panel(id: string, title: string, rows: DataRow[], order: string[]
   const chart = lineChart(rows, {
     title,
     x: { field: 'leak', title: 'stolen signal fraction rE', scale: 'log', domain: [line.rMin, 0.1] },
-    y: { field: 'rate', title: 'normalised key rate Lf/L', scale: 'log' },
+    y: { field: 'rate', title: 'normalised key rate Lf/L', scale: 'log', domain: [Y_MIN, 1] },
     series: { field: 'series', title: seriesTitle, order },
-    filter: 'datum.rate > 0',
+    filter: `datum.rate >= ${Y_MIN}`,
     points: true,
   });
-  return { id, title, rows, columns: COLUMNS_ALL, chart, notes };
+  return { id, title, rows, columns: COLUMNS_ALL, chart, notes: [...notes, `points with Lf/L < ${Y_MIN} (<= 0: no key) are in the CSV, not drawn`] };
 }
 
 export const amplifiedFig1: Figure = {
@@ -51,34 +56,41 @@ export const amplifiedFig1: Figure = {
   label: '[A] Fig. 1',
   caption: 'Lf/L vs rE for the photon-number and phase encodings, D_AB = 1000 km (a-c) and 40,000 km (d-f), amplifier spacing 50 km; curves: Alice-Eve distance D_AE; c, f: worst case over D_AE.',
   requires: ['amplified.rate', 'amplified.worstCase'],
+  panels: ['a', 'b', 'c', 'd', 'e', 'f'].map((l) => `amplified-fig1${l}`),
   async build(opts: FigureOptions): Promise<Panel[]> {
     const panels: Panel[] = [];
     const letters = [['a', 'b', 'c'], ['d', 'e', 'f']];
     for (const [li, line] of LINES.entries()) {
-      const leaks = opts.quick ? [line.rMin, 0.01] : logGrid(line.rMin, 0.1, 11);
-      const search = opts.quick ? { optimize: QUICK_SEARCH } : {};
-      const worst = opts.quick ? { optimize: QUICK_WORST } : {};
-      const budget = opts.quick ? 'QUICK optimiser budget (not converged optima)' : 'model default optimiser budget';
-      const eves = opts.quick ? line.eveAtQuick : line.eveAt;
+      // --quick trims only the photon-number encoding (~0.1-0.3 s per Lf/L evaluation); the phase
+      // encoding is cheap (~10 ms per optimisation) and always runs the full grid and search.
+      const quick = (enc: Encoding) => opts.quick && enc === 'photon-number';
+      const leaksOf = (enc: Encoding) => (quick(enc) ? [line.rMin, 0.01] : logGrid(line.rMin, 0.1, 11));
+      const budgetOf = (enc: Encoding) => (quick(enc) ? 'QUICK optimiser budget (not converged optima)' : 'model default optimiser budget');
       const km = line.distance.toLocaleString('en-US');
+      const want = (letter: string) => opts.wants?.(`amplified-fig1${letter}`) ?? true;
       for (const [ei, encoding] of ENCODINGS.entries()) {
+        if (!want(letters[li]![ei]!)) continue;
         const rows: DataRow[] = [];
+        const eves = quick(encoding) ? line.eveAtQuick : line.eveAt;
         for (const eveAt of eves) {
-          const pts = await curve('amplified', 'rate', { encoding, distance: line.distance, eveAt, span: SPAN, loss: LOSS }, 'leak', leaks, { ...opts, ...search });
+          const pts = await curve('amplified', 'rate', { encoding, distance: line.distance, eveAt, span: SPAN, loss: LOSS }, 'leak', leaksOf(encoding),
+            { ...opts, ...(quick(encoding) ? { optimize: QUICK_SEARCH } : {}) });
           pts.forEach((p) => rows.push({ series: `D_AE = ${eveAt} km`, ...p }));
         }
         const letter = letters[li]![ei]!;
         panels.push(await panel(`amplified-fig1${letter}`, `[A] Fig. 1${letter}: ${encoding} encoding, D_AB = ${km} km`, rows,
-          eves.map((e) => `D_AE = ${e} km`), 'Alice-Eve distance', line, [`span ${SPAN} km, loss ${LOSS} /km; photons and windows optimised per point, warm-started along rE; ${budget}`]));
+          eves.map((e) => `D_AE = ${e} km`), 'Alice-Eve distance', line, [`span ${SPAN} km, loss ${LOSS} /km; photons and windows optimised per point, warm-started along rE; ${budgetOf(encoding)}`]));
       }
+      if (!want(letters[li]![2]!)) continue;
       const rows: DataRow[] = [];
       for (const encoding of ENCODINGS) {
-        const pts = await curve('amplified', 'worst-case', { encoding, distance: line.distance, span: SPAN, loss: LOSS }, 'leak', leaks, { ...opts, ...worst });
+        const pts = await curve('amplified', 'worst-case', { encoding, distance: line.distance, span: SPAN, loss: LOSS }, 'leak', leaksOf(encoding),
+          { ...opts, ...(quick(encoding) ? { optimize: QUICK_WORST } : {}) });
         pts.forEach((p) => rows.push({ series: encoding, ...p }));
       }
       const letter = letters[li]![2]!;
       panels.push(await panel(`amplified-fig1${letter}`, `[A] Fig. 1${letter}: worst case over Eve's position, D_AB = ${km} km`, rows,
-        [...ENCODINGS], 'encoding', line, [`eveAt column: the worst-case Alice-Eve distance found; ${budget}${opts.quick ? ', 3-point Eve scan' : ', refined Eve scan'}`]));
+        [...ENCODINGS], 'encoding', line, ENCODINGS.map((e) => `${e}: eveAt column = the worst-case Alice-Eve distance found; ${budgetOf(e)}${quick(e) ? ', 3-point Eve scan' : ', refined Eve scan'}`)));
     }
     return panels;
   },

@@ -17,6 +17,9 @@ export interface FigureOptions {
   /** Coarse grids (the `--quick` flag): every figure in a few seconds. */
   quick: boolean;
   backend?: string;
+  /** Panel filter (from `--only` panel ids such as amplified-fig1b); figures with several panels
+   *  skip the computation of panels it rejects. Default: every panel. */
+  wants?: (panelId: string) => boolean;
 }
 
 export interface Panel {
@@ -39,6 +42,8 @@ export interface Figure {
   caption: string;
   /** Model functions the figure needs: `engine.fn`. */
   requires: string[];
+  /** Panel ids when the figure has several (each selectable with `--only`); default [id]. */
+  panels?: string[];
   build(opts: FigureOptions): Promise<Panel[]>;
 }
 

@@ -78,6 +78,15 @@ describe('resolveBackend', () => {
     expect(sel.primary.name).toBe('wasm');
   });
 
+  it("'auto' with f64 required does not start the f32 backends at all (no GPU device for nothing)", async () => {
+    const lines: string[] = [];
+    const sel = await resolveBackend('auto', { log: (l) => lines.push(l), requireF64: true });
+    expect(lines[0]).toBe('backend webgpu skipped: precision f32, f64 required (not started)');
+    expect(sel.skipped.map((s) => s.name)).toEqual(['webgpu']);
+    expect(sel.primary.precision).toBe('f64');
+    await sel.dispose();
+  });
+
   it('rejects an unknown backend name', async () => {
     await expect(resolveBackend('cuda' as never, { log: () => {} })).rejects.toThrow('invalid backend: "cuda" (allowed: auto | reference | wasm | webgpu | gpujs)');
     await expect(createLeakageEvaluator({ workers: 0, log: () => {} })).rejects.toThrow('invalid workers: 0 (allowed: integer >= 1)');
@@ -103,6 +112,11 @@ describe('resolveBackend', () => {
     const out = await ev.evaluate(batch);
     expect(ev.backendUsed()).toBe('reference');
     expect(Array.from(out)).toEqual(Array.from(ref));
+    const mark = ev.batches();
+    expect(mark).toBe(1);
+    await ev.evaluate(batch);
+    expect(ev.backendsSince(mark)).toBe('reference');
+    expect(ev.backendsSince(0)).toBe('reference');
     await ev.close();
     const good = await createLeakageEvaluator({ backend: 'auto', log: () => {}, factories: { webgpu: () => { throw new Error('off'); } } });
     await good.evaluate(batch);

@@ -1,5 +1,5 @@
 /** `keyrate figures`: well-formed SVG (parsed) with the expected series in the legend, and the CSV behind it. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lineChart, renderSvg } from '../../src/figures/render.js';
@@ -59,6 +59,18 @@ describe('keyrate figures (CLI)', () => {
     expect(index.figures).toHaveLength(1);
     expect(index.figures[0].status).toBe('ok');
     expect(index.figures[0].series['test-figure']).toEqual(['y = 0', 'y = 1', 'y = 2']);
+  });
+
+  it('--only with a panel id computes and writes just that panel of a multi-panel figure', () => {
+    const out = tmp('keyrate-fig-');
+    const r = cli(['figures', '--out', out, '--quick', '--only', 'amplified-fig1b', '--json']);
+    expect(r.code).toBe(0);
+    const [rep] = JSON.parse(r.stdout) as { id: string; status: string; files: string[]; series: Record<string, string[]> }[];
+    expect(rep!.id).toBe('amplified-fig1');
+    expect(rep!.status).toBe('ok');
+    expect(rep!.files).toEqual(['amplified-fig1b.svg', 'amplified-fig1b.csv']);
+    expect(readdirSync(out).sort()).toEqual(['amplified-fig1b.csv', 'amplified-fig1b.svg', 'figures.json']);
+    expect(rep!.series['amplified-fig1b']).toEqual(['D_AE = 50 km', 'D_AE = 250 km', 'D_AE = 500 km', 'D_AE = 750 km', 'D_AE = 950 km']);
   });
 
   it('rejects an unknown figure id, naming the option and the ids', () => {

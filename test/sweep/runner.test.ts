@@ -50,7 +50,7 @@ describe('sweep runner', () => {
     const dir = tmp();
     const spec = join(dir, 'spec.yaml');
     writeFileSync(spec, 'engine: test\nquantity: fake\nchain: 4\naxes:\n  y: [0, 1, 2]\n  x: {from: 0, to: 3, count: 10}\nbatch: 5\n');
-    expect(cli(['sweep', spec, '--out', join(dir, 'w1'), '--quiet']).code).toBe(0);
+    expect(cli(['sweep', spec, '--out', join(dir, 'w1'), '--workers', '1', '--quiet']).code).toBe(0);
     const r = cli(['sweep', spec, '--out', join(dir, 'w2'), '--workers', '2', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     expect(csvWithoutMs(join(dir, 'w2', 'results.csv'))).toBe(csvWithoutMs(join(dir, 'w1', 'results.csv')));

@@ -280,11 +280,14 @@ export async function rate(input: RateInput): Promise<RateResult> {
   const start = input.start !== undefined ? checkSettings('start', input.start, dim, parties) : undefined;
   let evaluate: Evaluate = input.evaluate ?? ((b: LeakageObjectiveBatch) => leakageObjectiveReference(b));
   let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
+  let backendNow = () => backend;
   if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') {
-    // a named backend without an injected evaluator: a cached src/backends evaluator (one per name)
+    // a named backend without an injected evaluator: a cached src/backends evaluator (one per name);
+    // the result names the backends that computed this point's batches
     const ev = await namedEvaluator(input.backend);
+    const before = ev.batches();
     evaluate = (b) => ev.evaluate(b);
-    backend = ev.backendUsed();
+    backendNow = () => ev.backendsSince(before);
   }
   const n = dim ** parties;
   const eve: EveOptions = i.eve ?? {};
@@ -386,6 +389,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
   const value = Math.max(0, best.value); // total correlation >= 0; clamp rounding
   return {
     ...common,
+    backend: backendNow(),
     rate: value / (parties - 1), // Eq. 29 prefactor 1/(N-1)
     settings: best.s,
     gamma: Array.from(best.gamma),
@@ -425,6 +429,9 @@ export interface CurveRow {
   gamma: number[];
   evaluations: number;
   method: string;
+  /** backend(s) that computed the point's objective batches */
+  backend: string;
+  tolerance: RateResult['tolerance'];
 }
 
 export async function curve(input: CurveInput): Promise<CurveRow[]> {
@@ -448,7 +455,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
     for (const v of i.visibilities) {
       const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
       prev = r.settings;
-      rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method });
+      rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method, backend: r.backend, tolerance: r.tolerance });
       input.onProgress?.(rows.length, total);
     }
   }
