@@ -4,7 +4,9 @@
  * wasm's fused 'leakage-grid-min' where the wasm backend is built, on the same inputs.
  *
  *   npx tsx bench/webgpu-screen.ts [--grid-23 G] [--grid-32 G] [--problems P] [--topk K]
- *        [--skip-reference] [--peak-tflops T] [--json]
+ *        [--skip-reference] [--peak-tflops T] [--pool-workers W] [--json]
+ * --pool-workers W (default 2; 0 = off) adds wasm 'leakage-grid-min' on the Piscina pool
+ * (src/pool createLeakagePool, chunked by problems: use --problems >= W to use all workers).
  * Defaults are sized for Mesa lavapipe (CPU). scripts/gpu-bench.sh runs >= 1e8 points per batch.
  * Throughput = grid points * problems / wall time (after one warm-up run that compiles pipelines).
  * FLOP estimate per point (transcendentals counted as 1): n(2 + 1 + 3 + N) + 3Nd + 6.
@@ -84,6 +86,18 @@ try {
   wasm = undefined;
 }
 
+const poolWorkers = opt('--pool-workers', 2);
+let pool: import('../src/pool/index.js').LeakagePool | undefined;
+if (wasm && poolWorkers > 0) {
+  try {
+    const m = await import('../src/pool/index.js');
+    pool = await m.createLeakagePool({ workers: poolWorkers, engine: 'wasm' });
+    console.error(`pool: ${pool.workers} workers, ${pool.engine}`);
+  } catch (e) {
+    console.error(`pool unavailable: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
 for (const { d, N, G } of cases) {
   const n = d ** N;
   const pts = G ** n * problems;
@@ -91,6 +105,7 @@ for (const { d, N, G } of cases) {
   const input: LeakageGridScreenInput = { dim: d, parties: N, coef: coefFor(n, problems), grid: G, topK: K, objective: 'joint' };
   const row: Record<string, unknown> = { d, N, n, grid: G, problems, points: pts };
   let ref: LeakageGridScreenOutput | undefined;
+  let wgBest: Float64Array | undefined;
   if (!flag('--skip-reference')) {
     const t = await time(() => leakageGridScreenReference(input));
     ref = t.v;
@@ -101,6 +116,7 @@ for (const { d, N, G } of cases) {
     await wg.run('leakage-grid-screen', { ...input, grid: Math.min(G, 3) }); // warm-up: pipeline compile
     const t = await time(() => wg.run<LeakageGridScreenInput, LeakageGridScreenOutput>('leakage-grid-screen', input));
     row.webgpu_ms = +t.ms.toFixed(1);
+    wgBest = t.v.values;
     row.webgpu_Mpts_s = +(pts / t.ms / 1e3).toFixed(2);
     row.webgpu_GFLOPs = +((pts * flopPerPt) / t.ms / 1e6).toFixed(2);
     if (Number.isFinite(peak)) row.webgpu_fraction_of_f32_peak = +((pts * flopPerPt) / t.ms / 1e9 / peak).toFixed(4);
@@ -120,7 +136,23 @@ for (const { d, N, G } of cases) {
     const t = await time(() => wasm!.run('leakage-grid-min', { dim: d, parties: N, coef: input.coef, grid: G, objective: 'joint' }));
     row.wasm_gridmin_ms = +t.ms.toFixed(1);
     row.wasm_gridmin_Mpts_s = +(pts / t.ms / 1e3).toFixed(2);
+    const wmin = (t.v as { min: Float64Array }).min;
+    if (wgBest) {
+      // f32 screen's best value vs the f64 grid minimum, per problem
+      let dmax = 0;
+      for (let q = 0; q < problems; q++) dmax = Math.max(dmax, Math.abs(wgBest[q * K]! - wmin[q]!));
+      row.webgpu_vs_wasm_max_abs_min_diff = +dmax.toPrecision(3);
+    }
   }
+  if (pool) {
+    const gm = { dim: d, parties: N, coef: input.coef, grid: G, objective: 'joint' as const };
+    await pool.gridMin({ ...gm, grid: Math.min(G, 3) }); // warm-up: workers load wasm
+    const t = await time(() => pool!.gridMin(gm));
+    row[`pool${pool.workers}_gridmin_ms`] = +t.ms.toFixed(1);
+    row[`pool${pool.workers}_gridmin_Mpts_s`] = +(pts / t.ms / 1e3).toFixed(2);
+  }
+  if (row.webgpu_ms && row.wasm_gridmin_ms) row.speedup_webgpu_vs_wasm1 = +((row.wasm_gridmin_ms as number) / (row.webgpu_ms as number)).toFixed(2);
+  if (pool && row.webgpu_ms) row[`speedup_webgpu_vs_pool${pool.workers}`] = +((row[`pool${pool.workers}_gridmin_ms`] as number) / (row.webgpu_ms as number)).toFixed(2);
   if (row.reference_ms && row.webgpu_ms) row.speedup_webgpu_vs_reference = +((row.reference_ms as number) / (row.webgpu_ms as number)).toFixed(2);
   rows.push(row);
   console.error(JSON.stringify(row));
@@ -130,3 +162,4 @@ else console.table(rows);
 await wg.dispose();
 await gj?.dispose();
 await wasm?.dispose();
+await pool?.close();

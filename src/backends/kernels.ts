@@ -6,6 +6,8 @@ export const KERNELS = {
   leakageGridMin: 'leakage-grid-min',
   /** Lf/L of the amplified-line model for a batch of points (src/backends/amplified.ts). */
   amplifiedRate: 'amplified-rate',
+  /** f32 screen of the amplified photon-number encoding (src/kernels/amplified-screen/spec.ts; webgpu). */
+  amplifiedScreen: 'amplified-screen',
 } as const;
 export type KernelName = (typeof KERNELS)[keyof typeof KERNELS];
 

@@ -1,8 +1,9 @@
 /**
  * WebGPU backend: WGSL f32 compute shaders (shaders/*.wgsl). In Node the GPU comes from the
  * `webgpu` package (Dawn, e.g. on Mesa lavapipe); in browsers from navigator.gpu, unchanged.
- * Kernels: 'leakage-objective' (f32 screen precision) and 'leakage-grid-screen' (best-K
- * reduction in the shader). f32 only (SPEC 4): callers refine in f64 (screenAndRefine).
+ * Kernels: 'leakage-objective' (f32 screen precision), 'leakage-grid-screen' (best-K
+ * reduction in the shader) and 'amplified-screen' (amplified-line photon-number encoding,
+ * ./amplified.ts). f32 only (SPEC 4): callers refine / re-evaluate in f64.
  * Every failure (no adapter, device lost, shader error) throws, so the registry / caller can
  * fall back for that batch; a lost device is re-acquired on the next run.
  */
@@ -18,6 +19,8 @@ import {
   type LeakageGridScreenOutput,
 } from '../../kernels/leakage-grid-screen/spec.js';
 import { topKInsert } from '../../kernels/leakage-grid-screen/reference.js';
+import { AMPLIFIED_SCREEN, type AmplifiedScreenInput } from '../../kernels/amplified-screen/spec.js';
+import { runAmplifiedScreen, type AmplifiedScreenSettings } from './amplified.js';
 
 // WebGPU enum values (spec constants), so no globals are needed.
 const BU = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -32,6 +35,8 @@ export interface WebgpuBackendOptions {
   shaderOverride?: Record<string, string>;
   /** Points each invocation scans in the grid screen (default 64). */
   pointsPerThread?: number;
+  /** Quadrature settings / dispatch cap of 'amplified-screen' (src/backends/webgpu/amplified.ts). */
+  amplified?: AmplifiedScreenSettings;
   /** Test hook: called before each dispatch (i counts dispatches of this run). */
   beforeDispatch?: (device: GPUDevice, i: number) => void;
 }
@@ -301,6 +306,13 @@ export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBack
   const kernels: Record<string, (input: unknown, o?: RunOptions) => Promise<unknown>> = {
     'leakage-objective': (i, o) => runObjective(i as LeakageObjectiveBatch, o),
     [LEAKAGE_GRID_SCREEN]: (i, o) => runScreen(i as LeakageGridScreenInput, o),
+    [AMPLIFIED_SCREEN]: (i, o) =>
+      runAmplifiedScreen(
+        { acquire, pipeline, buffer, readBack, limits: () => lim!, beforeDispatch: opts.beforeDispatch },
+        i as AmplifiedScreenInput,
+        opts.amplified ?? {},
+        o,
+      ),
   };
 
   return {
