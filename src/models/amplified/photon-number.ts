@@ -160,6 +160,10 @@ function fockRange(lamLo: number, lamHi: number): [number, number] {
   return [lo, hi];
 }
 
+/** Largest half-width (times 1/sqrt(rE)) of an outer panel in eveStateExact: a K15 panel of this
+ *  half-width resolves Poisson(n; rE r^2) kernels of width 1/(2 sqrt(rE)) in r. */
+const FOCK_HALF_WIDTH = 2.4;
+
 /**
  * Eve's Fock-diagonal state given a and check, `exact` method (SPEC 3.2): the separated integral
  * rho_a(n) = (1/p(check|a)) int d|alpha| w_a(|alpha|) Poisson(n; rE |alpha|^2) g(|alpha|),
@@ -218,7 +222,19 @@ export function eveStateExact(
       return v;
     };
     const edges = [w.lo0, w.hi0 + 1, w.lo1, w.hi1 + 1].filter((e) => e > 0).map((e) => Math.sqrt(e / (1 - rE)));
-    const q = integrate(f, lo, hi, { absTol, relTol: Math.max(1e-10, Math.min(1e-6, 1e5 * absTol)), breaks: [ga, ...edges], maxPanels: 120 });
+    // The adaptive rule refines on p(check|a) only, but the same nodes carry the Fock mixture
+    // sum_i W_i Poisson(n; rE r_i^2), whose kernels have width ~1/(2 sqrt(rE)) in r: cap the panel
+    // half-width at FOCK_HALF_WIDTH/sqrt(rE) so the mixture is resolved (else chi is wrong by up to
+    // 0.3 at large rE (G1 - 1); found against an independently resolved chi, test/amplified).
+    const maxWidth = rE > 0 ? (2 * FOCK_HALF_WIDTH) / Math.sqrt(rE) : Infinity;
+    const nFock = Math.ceil((hi - lo) / maxWidth);
+    const fockBreaks = nFock > 1 ? Array.from({ length: nFock - 1 }, (_, i) => lo + ((i + 1) * (hi - lo)) / nFock) : [];
+    const q = integrate(f, lo, hi, {
+      absTol,
+      relTol: Math.max(1e-10, Math.min(1e-6, 1e5 * absTol)),
+      breaks: [ga, ...edges, ...fockBreaks],
+      maxPanels: 120 + fockBreaks.length,
+    });
     nodes = q.nodes;
     weights = q.weights;
     outerErr = q.error;
