@@ -8,7 +8,7 @@ export {
 } from './registry.js';
 export { createReferenceBackend } from './reference/index.js';
 export {
-  createWasmBackend, WasmLeakageKernel, compileKernelModule, simdSupported, wasmPath, KERNEL_ABI_VERSION,
+  createWasmBackend, WasmLeakageKernel, WasmAmplifiedKernel, compileKernelModule, simdSupported, wasmPath, KERNEL_ABI_VERSION,
   type WasmBackend, type WasmBackendOptions, type WasmFlavor,
 } from './wasm/index.js';
 export { createLeakageEvaluator, type LeakageEvaluator, type LeakageEvaluatorOptions } from './evaluator.js';

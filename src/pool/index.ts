@@ -69,8 +69,9 @@ export interface LeakagePool {
   /** 'leakage-grid-min' across the workers, chunked by problems (src/backends/grid-min/spec.ts). */
   gridMin(input: LeakageGridMinInput, opts?: { signal?: AbortSignal }): Promise<LeakageGridMinOutput>;
   /**
-   * 'amplified-rate' (src/backends/amplified.ts): the amplified model's TS batch evaluator run
-   * across the workers, chunked by points (each point is ms-scale: quadratures).
+   * 'amplified-rate' (src/backends/amplified.ts) across the workers, chunked by points (each point
+   * is ms-scale: quadratures): the wasm port (assembly/amplified) on engine 'wasm', the amplified
+   * model's TS batch evaluator on engine 'reference'.
    */
   amplifiedRate(input: AmplifiedRateInput, opts?: { signal?: AbortSignal; chunkPoints?: number }): Promise<AmplifiedRateOutput>;
   /** Chunks retried after a worker failure since creation. */

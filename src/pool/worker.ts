@@ -9,10 +9,13 @@ import { WasmLeakageKernel } from '../backends/wasm/kernel.js';
 import { leakageObjectiveReference } from '../kernels/leakage-objective/reference.js';
 import { leakageGridMinReference } from '../backends/grid-min/reference.js';
 import { amplifiedRateReference } from '../backends/amplified.js';
+import { WasmAmplifiedKernel } from '../backends/wasm/amplified.js';
 import type { PoolAmplifiedTask, PoolGridMinTask, PoolTask, PoolWorkerData } from './types.js';
 
 const data = (workerData ?? {}) as PoolWorkerData;
 const kernel = data.module ? WasmLeakageKernel.fromModule(data.module) : undefined;
+// amplified-rate on the wasm engine: instantiated on the first such task (its own instance)
+let amplified: WasmAmplifiedKernel | undefined;
 
 export default function run(task: PoolTask | PoolGridMinTask | PoolAmplifiedTask): number | Promise<number> {
   // Test hook: simulate a worker crash on a marked chunk (first attempt only).
@@ -21,7 +24,12 @@ export default function run(task: PoolTask | PoolGridMinTask | PoolAmplifiedTask
   }
   if (data.testChunkDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, data.testChunkDelayMs);
   if (task.kind === 'amplified-rate') {
-    // the amplified model's TS evaluator (no WASM port yet); returns its inner evaluation count
+    // wasm engine: the AssemblyScript port (assembly/amplified); reference engine: the model's TS
+    // evaluator. Returns the inner evaluation count.
+    if (data.module) {
+      amplified ??= WasmAmplifiedKernel.fromModule(data.module);
+      return amplified.run(task.input, task.out).evaluations;
+    }
     return amplifiedRateReference(task.input, task.out).then((r) => r.evaluations);
   }
   if (task.kind === 'leakage-grid-min') {

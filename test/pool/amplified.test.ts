@@ -2,7 +2,7 @@
  * 'amplified-rate' through the reference backend and the pool: the amplified model's own batch
  * evaluator (src/models/amplified/kernels.ts) run across workers must give exactly what it gives
  * in the main thread (same code, same inputs, deterministic), NaN for invalid points included.
- * No WASM port of the amplified model yet (see docs/backends.md).
+ * The wasm engine's workers run the AssemblyScript port instead: test/backends/amplified-wasm-backend.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { createLeakagePool } from '../../src/pool/index.js';

@@ -7,10 +7,13 @@ import { KERNELS, UnsupportedKernelError, throwIfAborted } from '../kernels.js';
 import type { LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
 import type { LeakageGridMinInput } from '../grid-min/spec.js';
 import { WasmLeakageKernel } from './kernel.js';
+import { WasmAmplifiedKernel } from './amplified.js';
+import type { AmplifiedRateInput } from '../amplified.js';
 import { compileKernelModule, type CompiledKernelModule, type WasmFlavor } from './load.js';
 import type { WasmModule } from './wa.js';
 
 export { WasmLeakageKernel, KERNEL_ABI_VERSION } from './kernel.js';
+export { WasmAmplifiedKernel, type AmplifiedDiagnostics } from './amplified.js';
 export { compileKernelModule, simdSupported, wasmPath, type WasmFlavor, type CompiledKernelModule } from './load.js';
 export type { WasmModule } from './wa.js';
 
@@ -33,6 +36,17 @@ export interface WasmBackend extends Backend {
 export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   let compiled: CompiledKernelModule | undefined;
   let kernel: WasmLeakageKernel | undefined;
+  // 'amplified-rate' (assembly/amplified): its own instance; absent from a module built before it
+  let amplified: WasmAmplifiedKernel | undefined;
+  let amplifiedMissing: string | undefined;
+  const initAmplified = (module: WasmModule): void => {
+    try {
+      amplified = WasmAmplifiedKernel.fromModule(module);
+    } catch (e) {
+      amplified = undefined;
+      amplifiedMissing = (e as Error).message;
+    }
+  };
   let flavor: WasmFlavor | undefined;
   const backend: WasmBackend = {
     name: 'wasm',
@@ -45,29 +59,35 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     },
     get detail() {
       if (!compiled) return 'not initialised';
-      return `${compiled.flavor}, ${compiled.file}` + (compiled.simdSkipped ? ` (simd skipped: ${compiled.simdSkipped})` : '');
+      return `${compiled.flavor}, ${compiled.file}` + (compiled.simdSkipped ? ` (simd skipped: ${compiled.simdSkipped})` : '') +
+        (amplifiedMissing ? ` (no amplified-rate: ${amplifiedMissing})` : '');
     },
     async init() {
       if (opts.module) {
         kernel = WasmLeakageKernel.fromModule(opts.module);
         flavor = kernel.simd ? 'simd' : 'scalar';
         compiled = { module: opts.module, flavor, file: '(injected module)' };
+        initAmplified(opts.module);
         return;
       }
       compiled = await compileKernelModule({ flavor: opts.flavor, dir: opts.dir });
       kernel = WasmLeakageKernel.fromModule(compiled.module);
       flavor = compiled.flavor;
+      initAmplified(compiled.module);
     },
-    has: (k: string) => k === KERNELS.leakageObjective || k === KERNELS.leakageGridMin,
+    has: (k: string) => k === KERNELS.leakageObjective || k === KERNELS.leakageGridMin ||
+      (k === KERNELS.amplifiedRate && amplified !== undefined),
     async run<I, O>(k: string, input: I, ro?: RunOptions): Promise<O> {
       throwIfAborted(ro?.signal);
       if (!kernel) throw new Error('wasm backend used before init()');
       if (k === KERNELS.leakageObjective) return kernel.evaluate(input as LeakageObjectiveBatch) as O;
       if (k === KERNELS.leakageGridMin) return kernel.gridMin(input as LeakageGridMinInput) as O;
+      if (k === KERNELS.amplifiedRate && amplified) return amplified.run(input as AmplifiedRateInput) as O;
       throw new UnsupportedKernelError('wasm', k);
     },
     async dispose() {
       kernel = undefined;
+      amplified = undefined;
     },
   };
   return backend;

@@ -1,0 +1,550 @@
+// Amplified-line key rate Lf/L of paper [A] (f64), AssemblyScript port of the reference batch
+// evaluator src/models/amplified/kernels.ts `evaluateBatch` (the TS code is the truth; this file
+// repeats its arithmetic operation by operation, in the same order, so the two agree to libm ulps):
+//  - photon-number encoding (Supplementary Note 4, SPEC 3.2; src/models/amplified/photon-number.ts):
+//    Bob's window probabilities p(b|a) (Eq. 94) by adaptive quadrature of the displaced-thermal
+//    Poisson mixture, I(A:B) (Eq. 95), p_check (Eq. 96), Eve's Fock-diagonal states (Eq. 104) by the
+//    exact P-function quadrature ('exact') or the paper's asymptotic route (Eqs. 105-112 with the
+//    SPEC errata, 'paper'), Holevo chi (Eqs. 113-116), Lf/L = p_check (I(A:B) - chi) (Eq. 7);
+//  - phase encoding (Supplementary Note 5, SPEC 3.3; phase.ts): Eqs. 132-133 and 142-143.
+//
+// Exact-arithmetic shortcuts only (results bit-identical to doing the reference's work): lgamma(n+1),
+// log of the Poisson mean and the per-n logs are computed once and reused instead of once per
+// (node, n) pair; nothing else is reordered.
+//
+// Memory ABI (byte offsets in this module's memory; the host owns everything from heapBase()):
+//   points  f64[n * stride]   photon-number stride 6 [|g0|^2, |g1|^2, th1..th4], phase stride 3
+//   out     f64[n]            Lf/L (NaN for a point violating the window constraints)
+//   diag    f64[n * 4] or 0   per point [p_check, I(A:B), chi, inner evaluations] (debugging)
+//   scratch                   bump stack from here up; memory grows as needed
+// amplifiedRateBatch returns the total inner evaluations (as the TS evaluateBatch), or -(i + 1)
+// when point i needs the paper route outside its domain (the reference throws an InputError).
+
+import { poissonCdfWindow } from '../special/incgamma';
+import { i0e } from '../special/bessel';
+import { lgamma } from '../special/gamma';
+import { logAddExp } from '../special/logsum';
+import { logHyp1f1 } from '../special/hyp1f1';
+import { erf, erfc } from '../special/erf';
+import { binaryEntropy } from '../special/entropy';
+import { integrate, qValue, qError, qEvaluations, qOrder, qCount, nodeX, nodeF, nodeW } from './quad';
+import { push, markStack, popTo, resetStack } from './scratch';
+
+const SD_RANGE: f64 = 9; // photon-number.ts: centre +- 9 standard deviations
+const FOCK_HALF_WIDTH: f64 = 2.4; // photon-number.ts: outer panel half-width cap times sqrt(rE)
+
+// ---- integrand parameters (module globals; AssemblyScript has no closures) ----
+// kind 0: displaced-thermal window (displacedThermalWindow's f)
+let dtLo: f64 = 0;
+let dtHi: f64 = 0;
+let dtC: f64 = 0;
+let dtS: f64 = 0;
+// kind 1: Eve's outer integrand (eveStateExact's f): Rician w_a times Bob's window probability g
+let evS1: f64 = 0;
+let evGa: f64 = 0;
+let evRE: f64 = 0;
+let evS2: f64 = 0;
+let evTol: f64 = 0;
+let evLo0: f64 = 0;
+let evHi0: f64 = 0;
+let evLo1: f64 = 0;
+let evHi1: f64 = 0;
+let evEvaluations: f64 = 0;
+let evInnerErr: f64 = 0;
+// results of displacedThermalWindow / eveBob
+let dtError: f64 = 0;
+let dtEvaluations: f64 = 0;
+let gErr: f64 = 0;
+let gEvals: f64 = 0;
+
+/** Integrand dispatch for quad.ts. */
+export function integrand(kind: i32, r: f64): f64 {
+  if (kind == 0) {
+    if (r <= 0) return 0;
+    // Rician density of |beta| (Eq. 101 form): (2r/S) exp(-(r-c)^2/S) i0e(2 r c / S)
+    const dens = ((2 * r) / dtS) * Math.exp(-((r - dtC) * (r - dtC)) / dtS) * i0e((2 * r * dtC) / dtS);
+    if (dens == 0) return 0;
+    return dens * poissonCdfWindow(dtLo, dtHi, r * r);
+  }
+  if (kind == 1) {
+    if (r <= 0) return 0;
+    // Rician w_a (Eq. 100): (2r/S1) exp(-(r-ga)^2/S1) i0e(2 r ga/S1)
+    const wa = ((2 * r) / evS1) * Math.exp(-((r - evGa) * (r - evGa)) / evS1) * i0e((2 * r * evGa) / evS1);
+    if (wa == 0) return 0;
+    const gv = eveBob(r);
+    evEvaluations += gEvals;
+    evInnerErr = Math.max(evInnerErr, gErr);
+    return wa * gv;
+  }
+  return 0;
+}
+
+/**
+ * Window probability of a displaced thermal state (Eqs. 92-94): Poisson mixture over the Rician
+ * |beta| (S > 0) or a pure Poisson window (S <= 0). Sets dtError / dtEvaluations.
+ */
+function displacedThermalWindow(lo: f64, hi: f64, D: f64, S: f64, absTol: f64): f64 {
+  if (hi < lo) {
+    dtError = 0;
+    dtEvaluations = 0;
+    return 0;
+  }
+  if (S <= 0) {
+    dtError = 0;
+    dtEvaluations = 1;
+    return poissonCdfWindow(lo, hi, D);
+  }
+  const c = Math.sqrt(D);
+  const sd = Math.sqrt(S / 2);
+  const a = Math.max(0, c - SD_RANGE * sd - 1);
+  const b = c + SD_RANGE * sd + 1;
+  const mark = markStack();
+  const brk = push(24);
+  store<f64>(brk, c);
+  store<f64>(brk + 8, Math.sqrt(Math.max(lo, 0)));
+  store<f64>(brk + 16, Math.sqrt(Math.max(hi + 1, 0)));
+  dtLo = lo;
+  dtHi = hi;
+  dtC = c;
+  dtS = S;
+  integrate(0, a, b, brk, 3, absTol, Math.max(1e-11, Math.min(1e-7, 1e4 * absTol)), 200);
+  popTo(mark);
+  dtError = qError;
+  dtEvaluations = qEvaluations;
+  return qValue;
+}
+
+/** eveStateExact's g(r): Bob's p(check) given Eve resends |alpha| = r. Sets gErr / gEvals. */
+function eveBob(r: f64): f64 {
+  const D = (1 - evRE) * r * r;
+  const x0 = displacedThermalWindow(evLo0, evHi0, D, evS2, evTol);
+  const e0 = dtError;
+  const k0 = dtEvaluations;
+  const x1 = displacedThermalWindow(evLo1, evHi1, D, evS2, evTol);
+  gErr = e0 + dtError;
+  gEvals = k0 + dtEvaluations;
+  return x0 + x1;
+}
+
+// ---- photon-number encoding ----
+
+// windows (Eq. 2a) of the current point
+let wLo0: f64 = 0;
+let wHi0: f64 = 0;
+let wLo1: f64 = 0;
+let wHi1: f64 = 0;
+
+// Eve's state of one bit value: comps f64[len] starting at Fock number n0
+let stN0: i32 = 0;
+let stLen: i32 = 0;
+let stComps: usize = 0;
+let stEvaluations: f64 = 0;
+let stPaperDomainError: bool = false;
+
+/** Fock range [nLo, nHi] (fockRange in photon-number.ts). */
+let frLo: i32 = 0;
+let frHi: i32 = 0;
+function fockRange(lamLo: f64, lamHi: f64): void {
+  frLo = <i32>Math.max(0, Math.floor(lamLo - 10 * Math.sqrt(lamLo) - 10));
+  frHi = <i32>Math.ceil(lamHi + 10 * Math.sqrt(lamHi) + 40);
+}
+
+/** Per-n lgamma(n + 1) for n in [n0, n1] (the reference calls lgamma for every (node, n) pair). */
+function lgammaTable(n0: i32, n1: i32): usize {
+  const t = push(<usize>(n1 - n0 + 1) << 3);
+  for (let n = n0; n <= n1; n++) store<f64>(t + (<usize>(n - n0) << 3), lgamma(<f64>n + 1));
+  return t;
+}
+
+/** eveStateExact (SPEC 3.2): unnormalised Fock components of rho_a given check. */
+function eveStateExact(G1: f64, G2: f64, rE: f64, tol: f64, ga: f64): void {
+  const absTol = Math.max(10 * tol, 1e-14);
+  evRE = rE;
+  evTol = tol;
+  evS2 = G2 - 1;
+  evLo0 = wLo0;
+  evHi0 = wHi0;
+  evLo1 = wLo1;
+  evHi1 = wHi1;
+  const S1 = G1 - 1;
+  evEvaluations = 0;
+  evInnerErr = 0;
+  let nNodes: i32;
+  let xs: usize; // f64[nNodes] nodes, weights, integrand values
+  let ws: usize;
+  let fs: usize;
+  if (S1 <= 0) {
+    // Eve next to Alice (G1 = 1): w_a is a point mass at gamma_a
+    nNodes = 1;
+    xs = push(8);
+    ws = push(8);
+    fs = push(8);
+    const gv = eveBob(ga);
+    evEvaluations += gEvals;
+    evInnerErr += gErr;
+    store<f64>(xs, ga);
+    store<f64>(ws, 1);
+    store<f64>(fs, gv);
+  } else {
+    const sd = Math.sqrt(S1 / 2);
+    const lo = Math.max(0, ga - SD_RANGE * sd - 1);
+    const hi = ga + SD_RANGE * sd + 1;
+    evS1 = S1;
+    evGa = ga;
+    // Fock-resolution breaks (photon-number.ts, FOCK_HALF_WIDTH = 2.4): outer panels no wider than
+    // 2 * 2.4 / sqrt(rE), so the Poisson(n; rE r^2) mixture on the same nodes is resolved
+    const maxWidth = rE > 0 ? (2 * FOCK_HALF_WIDTH) / Math.sqrt(rE) : Infinity;
+    const nFock = <i32>Math.ceil((hi - lo) / maxWidth);
+    const nFockBreaks: i32 = nFock > 1 ? nFock - 1 : 0;
+    const brk = push(<usize>(5 + nFockBreaks) << 3);
+    store<f64>(brk, ga);
+    let nb: i32 = 1;
+    // edges [lo0, hi0 + 1, lo1, hi1 + 1] that are > 0, mapped to |alpha| = sqrt(e / (1 - rE))
+    for (let i = 0; i < 4; i++) {
+      const e = i == 0 ? wLo0 : i == 1 ? wHi0 + 1 : i == 2 ? wLo1 : wHi1 + 1;
+      if (e > 0) {
+        store<f64>(brk + (<usize>nb << 3), Math.sqrt(e / (1 - rE)));
+        nb++;
+      }
+    }
+    for (let i = 0; i < nFockBreaks; i++) {
+      store<f64>(brk + (<usize>nb << 3), lo + (<f64>(i + 1) * (hi - lo)) / <f64>nFock);
+      nb++;
+    }
+    integrate(1, lo, hi, brk, nb, absTol, Math.max(1e-10, Math.min(1e-6, 1e5 * absTol)), 120 + nFockBreaks);
+    const order = qOrder;
+    const count = qCount;
+    nNodes = count * 15;
+    xs = push(<usize>nNodes << 3);
+    ws = push(<usize>nNodes << 3);
+    fs = push(<usize>nNodes << 3);
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < 15; j++) {
+        const o = <usize>(i * 15 + j) << 3;
+        store<f64>(xs + o, nodeX(order, i, j));
+        store<f64>(ws + o, nodeW(order, i, j));
+        store<f64>(fs + o, nodeF(order, i, j));
+      }
+    }
+  }
+  // Fock components on the same nodes (Eq. 102 Poisson weights)
+  let lamLo: f64 = Infinity;
+  let lamHi: f64 = 0;
+  for (let i = 0; i < nNodes; i++) {
+    if (load<f64>(fs + (<usize>i << 3)) == 0) continue;
+    const x = load<f64>(xs + (<usize>i << 3));
+    const lam = rE * x * x;
+    lamLo = Math.min(lamLo, lam);
+    lamHi = Math.max(lamHi, lam);
+  }
+  if (!isFinite(lamLo)) lamLo = 0;
+  fockRange(lamLo, lamHi);
+  const n0 = frLo;
+  const n1 = frHi;
+  const len = n1 - n0 + 1;
+  const comps = push(<usize>len << 3);
+  memory.fill(comps, 0, <usize>len << 3);
+  const lg = lgammaTable(n0, n1);
+  for (let i = 0; i < nNodes; i++) {
+    const wi = load<f64>(ws + (<usize>i << 3)) * load<f64>(fs + (<usize>i << 3));
+    if (wi == 0) continue;
+    const x = load<f64>(xs + (<usize>i << 3));
+    const lam = rE * x * x;
+    if (lam == 0) {
+      // logPoisson(n, 0) = 0 for n = 0, -Infinity otherwise
+      if (n0 == 0) store<f64>(comps, load<f64>(comps) + wi * Math.exp(0));
+      continue;
+    }
+    const logLam = Math.log(lam);
+    for (let n = n0; n <= n1; n++) {
+      const o = <usize>(n - n0) << 3;
+      // Poisson log pmf: n log(lambda) - lambda - lgamma(n + 1)
+      const lp = <f64>n * logLam - lam - load<f64>(lg + o);
+      store<f64>(comps + o, load<f64>(comps + o) + wi * Math.exp(lp));
+    }
+  }
+  stN0 = n0;
+  stLen = len;
+  stComps = comps;
+  stEvaluations = evEvaluations;
+}
+
+/**
+ * eveStatePaper (Eqs. 105-112 with the SPEC 3.2 errata), components normalised by pCheckA.
+ * Sets stPaperDomainError when gamma_a, G1 - 1 or G2 - 1 is not > 0 (the reference throws).
+ */
+function eveStatePaper(G1: f64, G2: f64, rE: f64, ga: f64, pCheckA: f64): void {
+  const G1m = G1 - 1;
+  const G2m = G2 - 1;
+  if (!(ga > 0) || !(G1m > 0) || !(G2m > 0)) {
+    stPaperDomainError = true;
+    return;
+  }
+  const nodesPerPanel: i32 = 64;
+  const s = Math.sqrt(1 - rE);
+  const A = 1 / G1m + (1 - rE) / G2m + rE; // Eq. 109
+  const S = (1 - rE) * G1m + G2m;
+  const c = s * ga;
+  const sd = Math.sqrt(S / 2);
+  const bLo = Math.max(1e-9, c - SD_RANGE * sd);
+  const bHi = c + SD_RANGE * sd;
+  const brk = push(<usize>(nodesPerPanel - 1) << 3);
+  for (let i = 0; i < nodesPerPanel - 1; i++) {
+    store<f64>(brk + (<usize>i << 3), bLo + (<f64>(i + 1) * (bHi - bLo)) / <f64>nodesPerPanel);
+  }
+  integrate(2, bLo, bHi, brk, nodesPerPanel - 1, 1e-14, 1e-12, 400);
+  const order = qOrder;
+  const count = qCount;
+  const t1 = ga + SD_RANGE * Math.sqrt(G1m / 2);
+  const t0 = Math.max(0, ga - SD_RANGE * Math.sqrt(G1m / 2));
+  fockRange(rE * (t0 * t0), rE * (t1 * t1));
+  const n0 = frLo;
+  const n1 = frHi;
+  const len = n1 - n0 + 1;
+  const comps = push(<usize>len << 3);
+  memory.fill(comps, 0, <usize>len << 3);
+  // per-n terms (the reference recomputes them for every node; same values)
+  const lgH = push(<usize>len << 3); // lgamma(n + 0.5)
+  const lg1 = push(<usize>len << 3); // lgamma(n + 1)
+  const kA = push(<usize>len << 3); // -(n + 0.5) log A
+  const ktA = push(<usize>len << 3); // -n log A
+  const l2n = push(<usize>len << 3); // -log(2n)
+  const lrn = push(<usize>len << 3); // n log rE (0 for n = 0)
+  const logA = Math.log(A);
+  const logRE = Math.log(rE);
+  for (let n = n0; n <= n1; n++) {
+    const o = <usize>(n - n0) << 3;
+    const nf = <f64>n;
+    store<f64>(lgH + o, lgamma(nf + 0.5));
+    store<f64>(lg1 + o, lgamma(nf + 1));
+    store<f64>(kA + o, -(nf + 0.5) * logA);
+    store<f64>(ktA + o, -nf * logA);
+    store<f64>(l2n + o, -Math.log(2 * nf));
+    store<f64>(lrn + o, n == 0 ? 0 : nf * logRE);
+  }
+  // log prefactor of Eq. 107 without r_E^n
+  const logPre = -(ga * ga) / G1m - Math.log(Math.PI) - 0.5 * Math.log(ga * s * G1m * G2m) - Math.log(pCheckA);
+  let evaluations: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < 15; j++) {
+      const b = nodeX(order, i, j);
+      const w = nodeW(order, i, j);
+      const fb = poissonCdfWindow(wLo0, wHi0, b * b) + poissonCdfWindow(wLo1, wHi1, b * b);
+      if (fb <= 0) continue;
+      const B = (2 * ga) / G1m + (2 * b * s) / G2m; // Eq. 110
+      const z = (B * B) / (4 * A);
+      const corr = (G1m / ga + G2m / (b * s)) / 16;
+      const logOuter = Math.log(w) + 0.5 * Math.log(b) + Math.log(fb) - (b * b) / G2m + logPre;
+      const halfLogZ = 0.5 * Math.log(z);
+      const logCorr = Math.log(corr);
+      for (let n = n0; n <= n1; n++) {
+        const o = <usize>(n - n0) << 3;
+        const nf = <f64>n;
+        // Eq. 108: kappa_n
+        const logK = load<f64>(kA + o) +
+          logAddExp(
+            halfLogZ + logHyp1f1(nf + 1, 1.5, z),
+            load<f64>(lgH + o) - Math.LN2 - load<f64>(lg1 + o) + logHyp1f1(nf + 0.5, 0.5, z),
+          );
+        // Eq. 111 (corrected prefactor A^(-n)); kappa~_0 = 0 (Eq. 112)
+        const logKt = n == 0 ? -Infinity : load<f64>(ktA + o) +
+          logAddExp(
+            halfLogZ + load<f64>(lgH + o) - load<f64>(lg1 + o) + logHyp1f1(nf + 0.5, 1.5, z),
+            load<f64>(l2n + o) + logHyp1f1(nf, 0.5, z),
+          );
+        evaluations += 4;
+        const logTerm = logAddExp(logK, logKt + logCorr);
+        store<f64>(comps + o, load<f64>(comps + o) + Math.exp(logOuter + load<f64>(lrn + o) + logTerm));
+      }
+    }
+  }
+  stN0 = n0;
+  stLen = len;
+  stComps = comps;
+  stEvaluations = evaluations;
+}
+
+// results of the current point
+let rPCheck: f64 = 0;
+let rIAB: f64 = 0;
+let rChi: f64 = 0;
+let rEvaluations: f64 = 0;
+
+/** photonNumberRate (Eq. 7) at one valid point; returns Lf/L (NaN + stPaperDomainError on a domain error). */
+function photonNumberRate(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64, G1: f64, G2: f64, leak: f64, tol: f64, paper: bool): f64 {
+  const mu = (p0 + p1) / 2;
+  wLo0 = mu - t3;
+  wHi0 = mu - t1;
+  wLo1 = mu + t2;
+  wHi1 = mu + t4;
+  // Bob's p(b|a) (Eq. 94): displaced thermal with S = (1-rE)(G1-1) + (G2-1), D = (1-rE) gamma_a^2
+  const S = (1 - leak) * (G1 - 1) + (G2 - 1);
+  let evaluations: f64 = 0;
+  const D0 = (1 - leak) * p0;
+  const p00 = displacedThermalWindow(wLo0, wHi0, D0, S, tol);
+  evaluations += dtEvaluations;
+  const p01 = displacedThermalWindow(wLo1, wHi1, D0, S, tol);
+  evaluations += dtEvaluations;
+  const D1 = (1 - leak) * p1;
+  const p10 = displacedThermalWindow(wLo0, wHi0, D1, S, tol);
+  evaluations += dtEvaluations;
+  const p11 = displacedThermalWindow(wLo1, wHi1, D1, S, tol);
+  evaluations += dtEvaluations;
+  // I(A:B) (Eq. 95), p_check (Eq. 96)
+  const pCheck = 0.5 * (p00 + p01 + p10 + p11);
+  const j0 = p00 / (2 * pCheck);
+  const j1 = p01 / (2 * pCheck);
+  const j2 = p10 / (2 * pCheck);
+  const j3 = p11 / (2 * pCheck);
+  const pa0 = j0 + j1;
+  const pa1 = j2 + j3;
+  const pb0 = j0 + j2;
+  const pb1 = j1 + j3;
+  let iAB: f64 = 0;
+  if (j0 > 0) iAB += j0 * Math.log2(j0 / (pa0 * pb0));
+  if (j1 > 0) iAB += j1 * Math.log2(j1 / (pa0 * pb1));
+  if (j2 > 0) iAB += j2 * Math.log2(j2 / (pa1 * pb0));
+  if (j3 > 0) iAB += j3 * Math.log2(j3 / (pa1 * pb1));
+  const pc0 = p00 + p01;
+  const pc1 = p10 + p11;
+  // Bayes priors q_a = p(check|a) / (2 p_check) (SPEC 3.2)
+  const q0 = pc0 / (2 * pCheck);
+  const q1 = pc1 / (2 * pCheck);
+  let chi: f64 = 0;
+  if (leak != 0) {
+    // Eve's states (unnormalised), a = 0 then a = 1
+    const sqrtP0 = Math.sqrt(p0);
+    if (paper) eveStatePaper(G1, G2, leak, sqrtP0, pc0);
+    else eveStateExact(G1, G2, leak, tol, sqrtP0);
+    if (stPaperDomainError) return NaN;
+    evaluations += stEvaluations;
+    const a0 = stComps;
+    const n00 = stN0;
+    const len0 = stLen;
+    const sqrtP1 = Math.sqrt(p1);
+    if (paper) eveStatePaper(G1, G2, leak, sqrtP1, pc1);
+    else eveStateExact(G1, G2, leak, tol, sqrtP1);
+    if (stPaperDomainError) return NaN;
+    evaluations += stEvaluations;
+    const a1 = stComps;
+    const n01 = stN0;
+    const len1 = stLen;
+    if (paper) {
+      // states = comps * p(check|a) (then normalised below, as the reference does)
+      for (let k = 0; k < len0; k++) store<f64>(a0 + (<usize>k << 3), load<f64>(a0 + (<usize>k << 3)) * pc0);
+      for (let k = 0; k < len1; k++) store<f64>(a1 + (<usize>k << 3), load<f64>(a1 + (<usize>k << 3)) * pc1);
+    }
+    // normalise on one Fock range and take chi (Eqs. 114-116)
+    let sum0: f64 = 0;
+    for (let k = 0; k < len0; k++) sum0 += load<f64>(a0 + (<usize>k << 3));
+    let sum1: f64 = 0;
+    for (let k = 0; k < len1; k++) sum1 += load<f64>(a1 + (<usize>k << 3));
+    const nLo = min(n00, n01);
+    const nHi = max(n00 + len0, n01 + len1);
+    for (let n = nLo; n < nHi; n++) {
+      const k0 = n - n00;
+      const k1 = n - n01;
+      const r0 = k0 >= 0 && k0 < len0 && sum0 > 0 ? load<f64>(a0 + (<usize>k0 << 3)) / sum0 : 0;
+      const r1 = k1 >= 0 && k1 < len1 && sum1 > 0 ? load<f64>(a1 + (<usize>k1 << 3)) / sum1 : 0;
+      const m = q0 * r0 + q1 * r1;
+      if (m <= 0) continue;
+      if (r0 > 0) chi += q0 * r0 * Math.log2(r0 / m);
+      if (r1 > 0) chi += q1 * r1 * Math.log2(r1 / m);
+    }
+  }
+  rPCheck = pCheck;
+  rIAB = iAB;
+  rChi = chi;
+  rEvaluations = evaluations;
+  return pCheck * (iAB - chi); // Eq. 7, not clipped
+}
+
+// ---- phase encoding ----
+
+/** erf(a) - erf(b) without cancellation in the tails (phase.ts erfDiff). */
+function erfDiff(a: f64, b: f64): f64 {
+  if (a > 0 && b > 0) return erfc(b) - erfc(a);
+  if (a < 0 && b < 0) return erfc(-a) - erfc(-b);
+  return erf(a) - erf(b);
+}
+
+/** phaseRate: p(b|a) (Eq. 132, SPEC errata), I(A:B) (Eq. 133), overlap (Eq. 143), I_E (Eq. 142). */
+function phaseRate(g2: f64, t1: f64, t2: f64, G1: f64, G2: f64, rE: f64): f64 {
+  const s = Math.sqrt(1 + 2 * (G2 - 1) + 2 * (1 - rE) * (G1 - 1));
+  const m = Math.sqrt(g2 * (1 - rE));
+  const same = 0.5 * erfDiff((Math.SQRT2 * (t2 - 1 * m)) / s, (Math.SQRT2 * (t1 - 1 * m)) / s);
+  const diff = 0.5 * erfDiff((Math.SQRT2 * (t2 - -1 * m)) / s, (Math.SQRT2 * (t1 - -1 * m)) / s);
+  const pCheck = same + diff; // Eq. 96
+  const iAB = 1 - binaryEntropy(diff / pCheck); // Eq. 133
+  // <exp(-2 rE |alpha|^2)>_Q (Eq. 143)
+  const g = Math.sqrt(g2);
+  const c = 1 + 2 * rE * (G1 - 1);
+  const zeta = Math.sqrt(G1 + G2 + 2 * rE * (G1 - 1) * (G2 - 1) - 1.5);
+  const sc = zeta * Math.sqrt(c);
+  const s1 = Math.sqrt(1 - rE) * g;
+  const bracket = erfDiff((t2 * c + s1) / sc, (t1 * c + s1) / sc) + erfDiff((t2 * c - s1) / sc, (t1 * c - s1) / sc);
+  const overlap = (bracket * Math.exp((-2 * rE * g * g) / c)) / (2 * pCheck * c);
+  const chi = binaryEntropy((1 + overlap) / 2); // Eq. 142
+  rPCheck = pCheck;
+  rIAB = iAB;
+  rChi = chi;
+  rEvaluations = 1;
+  return pCheck * (iAB - chi);
+}
+
+/**
+ * Batch Lf/L (kernels.ts evaluateBatch contract). encoding 0 = photon-number (stride 6),
+ * 1 = phase (stride 3); method 0 = 'exact', 1 = 'paper' (photon-number only).
+ */
+export function amplifiedRateBatch(
+  encoding: i32, method: i32, G1: f64, G2: f64, leak: f64, tol: f64,
+  pointsPtr: usize, n: i32, outPtr: usize, diagPtr: usize, scratchPtr: usize,
+): f64 {
+  resetStack(scratchPtr);
+  let evaluations: f64 = 0;
+  const stride: i32 = encoding == 1 ? 3 : 6;
+  for (let i = 0; i < n; i++) {
+    const p = pointsPtr + (<usize>(i * stride) << 3);
+    let v: f64 = NaN;
+    rPCheck = NaN;
+    rIAB = NaN;
+    rChi = NaN;
+    rEvaluations = 0;
+    if (encoding == 1) {
+      const g = load<f64>(p);
+      const t1 = load<f64>(p, 8);
+      const t2 = load<f64>(p, 16);
+      if (g > 0 && t1 >= 0 && t2 > t1) {
+        v = phaseRate(g, t1, t2, G1, G2, leak);
+        evaluations += 1;
+      }
+    } else {
+      const p0 = load<f64>(p);
+      const p1 = load<f64>(p, 8);
+      const t1 = load<f64>(p, 16);
+      const t2 = load<f64>(p, 24);
+      const t3 = load<f64>(p, 32);
+      const t4 = load<f64>(p, 40);
+      const mu = (p0 + p1) / 2;
+      const valid = p0 >= 0 && p1 > 0 && t3 >= t1 && t4 >= t2 && t1 + t2 >= 1 && mu - t1 >= 0 &&
+        isFinite(t1) && isFinite(t2) && isFinite(t3) && isFinite(t4);
+      if (valid) {
+        const mark = markStack();
+        stPaperDomainError = false;
+        v = photonNumberRate(p0, p1, t1, t2, t3, t4, G1, G2, leak, tol, method == 1);
+        popTo(mark);
+        if (stPaperDomainError) return -<f64>(i + 1);
+        evaluations += rEvaluations;
+      }
+    }
+    store<f64>(outPtr + (<usize>i << 3), v);
+    if (diagPtr != 0) {
+      const d = diagPtr + (<usize>(i * 4) << 3);
+      store<f64>(d, rPCheck);
+      store<f64>(d, rIAB, 8);
+      store<f64>(d, rChi, 16);
+      store<f64>(d, rEvaluations, 24);
+    }
+  }
+  return evaluations;
+}
