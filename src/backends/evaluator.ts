@@ -13,6 +13,7 @@ import type { WasmBackend } from './wasm/index.js';
 import { checkBatchShape, type LeakageObjectiveBatch } from '../kernels/leakage-objective/spec.js';
 import { createLeakagePool, estimatePointNs, type LeakagePool } from '../pool/index.js';
 import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from './grid-min/spec.js';
+import { BackendHistory } from './history.js';
 
 export interface LeakageEvaluatorOptions {
   /** 'auto' (default) or a forced backend name. */
@@ -82,13 +83,10 @@ export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {})
   }
   const poolLabel = pool ? `${primary.name}${primary.name === 'wasm' ? `-${(primary as WasmBackend).flavor}` : ''} x${workers} workers` : '';
   let last = pool ? poolLabel : primary.name;
-  // run-length history of the backend per batch: runs[i] covers batches [runs[i].from, runs[i+1].from)
-  const runs: { from: number; label: string }[] = [];
-  let count = 0;
+  const history = new BackendHistory();
   const record = (label: string) => {
-    if (runs.length === 0 || runs[runs.length - 1]!.label !== label) runs.push({ from: count, label });
     last = label;
-    count++;
+    history.record(label);
   };
   const poolMinNs = (opts.poolMinMs ?? 2) * 1e6;
 
@@ -126,11 +124,8 @@ export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {})
       return r.value;
     },
     backendUsed: () => last,
-    batches: () => count,
-    backendsSince(mark) {
-      const since = runs.filter((r, i) => (runs[i + 1]?.from ?? count) > mark && r.from < count);
-      return [...new Set(since.map((r) => r.label))].join(' + ') || last;
-    },
+    batches: () => history.batches(),
+    backendsSince: (mark) => history.since(mark, last),
     async close() {
       await pool?.close();
       await sel.dispose();

@@ -1,6 +1,7 @@
 /**
  * `keyrate amplified ...`: key rates of the amplified line [A] (docs/amplified.md).
  */
+import { stringify } from 'csv-stringify/sync';
 import { writeAtomic } from '../util/atomic-write.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
@@ -19,6 +20,7 @@ interface Common {
   windows?: string;
   optimize?: boolean;
   method?: string;
+  backend: string;
   json?: boolean;
 }
 
@@ -46,6 +48,7 @@ function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
       ['windows', r.params.windows.map(formatNum).join(',')],
       ['G1, G2', `${formatNum(r.channel.G1)}, ${formatNum(r.channel.G2)}`],
       ['method', r.method],
+      ['backend', `${r.backend.search} (search), ${r.backend.evaluation} (reported values)`],
       ['evaluations', r.evaluations],
       ['converged', String(r.converged)],
     ],
@@ -63,6 +66,7 @@ function addCommon(c: Command, eve: boolean): Command {
     .option('--span <km>', 'amplifier spacing (km)', '50')
     .option('--loss <xi>', 'loss coefficient (1/km, log10 units)', '0.02')
     .option('--method <m>', "'exact' | 'paper' (photon-number Eve state)", 'exact')
+    .option('--backend <name>', "optimiser backend: 'auto' (wasm when it loads, else reference) | 'wasm' | 'reference'; reported numbers are re-evaluated on the reference", 'auto')
     .option('--json', 'JSON output');
   if (eve) c.requiredOption('--eve-at <km>', "Eve's position (km)");
   return c;
@@ -90,6 +94,7 @@ export function registerAmplified(program: Command): void {
           windows: o.windows ? parseList('windows', o.windows) : undefined,
           optimize: o.optimize ? true : undefined,
           method: methodOf(o.method),
+          backend: o.backend,
         });
         emit(!!o.json, rateJson(r), () => rateTable(r));
       }),
@@ -109,6 +114,7 @@ export function registerAmplified(program: Command): void {
           span: num('span', o.span),
           loss: num('loss', o.loss),
           method: methodOf(o.method),
+          backend: o.backend,
           gridPoints: parseNumber('grid', o.grid),
           onProgress: (d) => {
             bar.tick(d - last);
@@ -138,15 +144,15 @@ export function registerAmplified(program: Command): void {
           span: num('span', o.span),
           loss: num('loss', o.loss),
           method: methodOf(o.method),
+          backend: o.backend,
           onProgress: () => bar.tick(),
         });
         bar.stop();
         if (o.out) {
-          const header = 'leak,rate,eveAt,photons,windows,pCheck,iAB,chi,evaluations,converged';
-          const lines = r.points.map((p) =>
-            [p.leak, p.rate, p.eveAt, `"${p.photons.join(' ')}"`, `"${p.windows.join(' ')}"`, p.pCheck, p.iAB, p.chi, p.evaluations, p.converged].join(','),
-          );
-          writeAtomic(o.out, [`# keyrate amplified curve encoding=${r.encoding} distance=${o.distance} method=${r.method}`, header, ...lines].join('\n') + '\n');
+          const columns = ['leak', 'rate', 'eveAt', 'photons', 'windows', 'pCheck', 'iAB', 'chi', 'evaluations', 'converged', 'method', 'backend'];
+          const rows = r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.join(' '), p.windows.join(' '), p.pCheck, p.iAB, p.chi, p.evaluations, p.converged, r.method, p.backend]);
+          const comment = `# keyrate amplified curve encoding=${r.encoding} distance=${o.distance} span=${o.span} loss=${o.loss} method=${r.method}\n`;
+          writeAtomic(o.out, comment + stringify(rows, { header: true, columns, cast: { boolean: (b) => String(b) } }));
         }
         emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(',')])));
       }),

@@ -84,16 +84,20 @@ function pick(result: unknown, keys: readonly string[]): Outputs {
   return out;
 }
 
+/** The backend a model result names: a string (leakage) or { search, evaluation } (amplified). */
 function backendOf(result: unknown): string | undefined {
   const b = (result as { backend?: unknown } | null)?.backend;
-  return typeof b === 'string' ? b : undefined;
+  if (typeof b === 'string') return b;
+  if (b && typeof b === 'object' && 'search' in b) {
+    const { search, evaluation } = b as { search: string; evaluation: string };
+    return search === evaluation ? search : `${search} (search), ${evaluation} (values)`;
+  }
+  return undefined;
 }
 
-/** Model inputs: the point plus the optimisation settings; `backend` only when one was named. */
+/** Model inputs: the point plus the optimisation settings and the backend (default 'auto'). */
 function modelInput(point: Point, ctx: EvalContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const input: Record<string, unknown> = { ...point, ...ctx.optimize, ...extra };
-  if (ctx.backend !== 'auto') input['backend'] = ctx.backend;
-  return input;
+  return { ...point, ...ctx.optimize, ...extra, backend: ctx.backend };
 }
 
 
@@ -200,7 +204,7 @@ function amplifiedInput(point: Point, ctx: EvalContext, extraKeys: readonly stri
   const search: Record<string, unknown> = {};
   for (const k of SEARCH_KEYS) if (o[k] !== undefined) search[k] = o[k];
   if (Array.isArray(ctx.seed)) search['warm'] = [ctx.seed];
-  const input: Record<string, unknown> = { ...point, optimize: search };
+  const input: Record<string, unknown> = { ...point, optimize: search, backend: ctx.backend };
   if (o['method'] !== undefined) input['method'] = o['method'];
   for (const k of extraKeys) if (o[k] !== undefined) input[k] = o[k];
   return input;

@@ -46,17 +46,17 @@ describe('sweep resume after SIGKILL', () => {
     const spec = join(dir, 'spec.yaml');
     writeFileSync(spec, SPEC);
     const full = join(dir, 'full');
-    const r0 = cli(['sweep', spec, '--out', full, '--quiet']);
+    const r0 = cli(['sweep', spec, '--out', full, '--quiet', '--workers', '1']);
     expect(r0.code, r0.stderr).toBe(0);
 
     const cut = join(dir, 'cut');
     const jsonl = join(cut, 'results.jsonl');
     // First kill after a few batches, then resume and kill again, then finish.
-    await killWhen(['sweep', spec, '--out', cut, '--quiet'], jsonl, 3000);
+    await killWhen(['sweep', spec, '--out', cut, '--quiet', '--workers', '1'], jsonl, 3000);
     const after1 = rows(cut).length;
     expect(after1).toBeGreaterThan(0);
     expect(after1).toBeLessThan(150);
-    await killWhen(['sweep', spec, '--out', cut, '--resume', '--quiet'], jsonl, statSync(jsonl).size + 3000);
+    await killWhen(['sweep', spec, '--out', cut, '--resume', '--quiet', '--workers', '1'], jsonl, statSync(jsonl).size + 3000);
     const after2 = read(jsonl).split('\n').length - 1;
     expect(after2).toBeGreaterThan(after1);
     expect(after2).toBeLessThan(150);
@@ -65,7 +65,7 @@ describe('sweep resume after SIGKILL', () => {
     const csv = read(join(cut, 'results.csv')).split('\n');
     writeFileSync(join(cut, 'results.csv'), csv.slice(0, Math.max(1, csv.length - 3)).join('\n') + '\n');
 
-    const r1 = cli(['sweep', spec, '--out', cut, '--resume', '--quiet']);
+    const r1 = cli(['sweep', spec, '--out', cut, '--resume', '--quiet', '--workers', '1']);
     expect(r1.code, r1.stderr).toBe(0);
     expect(r1.stderr).toMatch(/dropped a partially written last line/);
 
@@ -89,17 +89,17 @@ describe('sweep resume after SIGKILL', () => {
     const spec = join(dir, 'spec.yaml');
     writeFileSync(spec, 'engine: test\nquantity: fake\naxes: { x: [1, 2, 3] }\n');
     const out = join(dir, 'o');
-    expect(cli(['sweep', spec, '--out', out, '--quiet']).code).toBe(0);
+    expect(cli(['sweep', spec, '--out', out, '--quiet', '--workers', '1']).code).toBe(0);
     const before = readFileSync(join(out, 'results.jsonl'));
-    const again = cli(['sweep', spec, '--out', out, '--quiet']);
+    const again = cli(['sweep', spec, '--out', out, '--quiet', '--workers', '1']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/invalid out: .*--resume/);
-    const done = cli(['sweep', spec, '--out', out, '--resume', '--quiet']);
+    const done = cli(['sweep', spec, '--out', out, '--resume', '--quiet', '--workers', '1']);
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(/3\/3 points .* 0 evaluated now/);
     expect(readFileSync(join(out, 'results.jsonl'))).toEqual(before);
     writeFileSync(spec, 'engine: test\nquantity: fake\naxes: { x: [1, 2, 4] }\n');
-    const changed = cli(['sweep', spec, '--out', out, '--resume', '--quiet']);
+    const changed = cli(['sweep', spec, '--out', out, '--resume', '--quiet', '--workers', '1']);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/invalid spec: .*spec differs/);
   });

@@ -10,6 +10,7 @@ import { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encod
 import { maximizeBox, type SearchOptions } from './optimize.js';
 import { checkWindows, photonNumberRate, type PnResult } from './photon-number.js';
 import { checkPhaseWindows, phaseNoise, phaseRate } from './phase.js';
+import { AMPLIFIED_BACKENDS, amplifiedEvaluator } from '../../backends/amplified-evaluator.js';
 
 export type Method = 'exact' | 'paper';
 
@@ -29,6 +30,10 @@ export interface RateInput {
   method?: Method;
   /** injectable batch evaluator (default: reference f64 `evaluateBatch`) */
   evaluate?: BatchEvaluator;
+  /** without `evaluate`: the optimiser's backend, 'reference' (default) | 'wasm' | 'auto' (wasm when
+   *  it loads, else reference; src/backends/amplified-evaluator.ts). The reported point is always
+   *  re-evaluated on the reference. */
+  backend?: string;
 }
 
 export interface AmplifiedRate {
@@ -56,6 +61,8 @@ export interface AmplifiedRate {
   tolerance: { requested: number; estimated: number };
   /** trace of Eve's states before normalisation (photon number; exact = 1 - truncated mass) */
   trace?: number[];
+  /** backends: `search` computed the optimiser's batches, `evaluation` the reported numbers */
+  backend: { search: string; evaluation: 'reference' };
   /** objective evaluations (points) and inner integrand evaluations */
   evaluations: number;
   innerEvaluations: number;
@@ -138,6 +145,9 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   const leak = input.leak;
   const given = input.photons !== undefined || input.windows !== undefined;
   const doOpt = input.optimize !== undefined ? input.optimize !== false : !given;
+  if (input.backend !== undefined && !input.evaluate && !(AMPLIFIED_BACKENDS as readonly string[]).includes(input.backend)) {
+    throw new InputError('backend', `${AMPLIFIED_BACKENDS.join(' | ')} (the amplified model needs an f64 backend)`, input.backend);
+  }
   if (given && (input.photons === undefined || input.windows === undefined)) {
     throw new InputError(input.photons === undefined ? 'photons' : 'windows', 'photons and windows together (or --optimize)', undefined);
   }
@@ -146,8 +156,20 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   let evaluations = 0;
   let converged = true;
   let u: number[] | undefined;
+  let search = input.evaluate ? 'injected' : 'reference';
   if (doOpt) {
-    const opt = optimizeAt(enc, L, leak, method, typeof input.optimize === 'object' ? input.optimize : {}, input.evaluate);
+    let evaluate = input.evaluate;
+    let used = (): string => search;
+    if (!evaluate && input.backend !== undefined && input.backend !== 'reference') {
+      const ev = await amplifiedEvaluator(input.backend);
+      const mark = ev.batches();
+      evaluate = ev.evaluate;
+      used = () => ev.backendsSince(mark);
+    } else if (input.backend !== undefined && input.backend !== 'reference') {
+      search = input.backend;
+    }
+    const opt = optimizeAt(enc, L, leak, method, typeof input.optimize === 'object' ? input.optimize : {}, evaluate);
+    search = used();
     photons = opt.photons;
     windows = opt.windows;
     evaluations = opt.points;
@@ -166,6 +188,7 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
     pba,
     method: enc === 'phase' ? 'exact' : method,
     tolerance: { requested: enc === 'phase' ? 0 : TOL, estimated: r.quadError },
+    backend: { search: doOpt ? search : 'none (fixed parameters)', evaluation: 'reference' },
     ...(r.trace ? { trace: r.trace } : {}),
     evaluations,
     innerEvaluations: r.evaluations,
@@ -297,6 +320,8 @@ export interface CurvePoint {
   chi: number;
   evaluations: number;
   converged: boolean;
+  /** backend of the optimiser's batches (reported values: reference) */
+  backend: string;
 }
 
 /** Optimised Lf/L over a list of leaks (warm-started from the previous point). */
@@ -326,6 +351,7 @@ export async function curve(input: CurveInput): Promise<{ points: CurvePoint[]; 
       chi: r.chi,
       evaluations: r.evaluations,
       converged: r.converged,
+      backend: r.backend.search,
     });
     onProgress?.(i + 1, leaks.length);
   }
