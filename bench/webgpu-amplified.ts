@@ -13,11 +13,9 @@
  */
 import { createWebgpuBackend } from '../src/backends/webgpu/index.js';
 import { line, photonNumberRate } from '../src/models/amplified/index.js';
-import { fineChi } from '../test/amplified/fine-chi.js';
-import { pnFromUnit } from '../src/models/amplified/model.js';
+import { fineChi, optimiserMapPoints } from '../test/amplified/fine-chi.js';
 import { evaluateBatch } from '../src/models/amplified/kernels.js';
 import type { AmplifiedScreenInput, AmplifiedScreenOutput } from '../src/kernels/amplified-screen/spec.js';
-import { mulberry32 } from '../src/util/prng.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -29,17 +27,7 @@ const perCase = Number(opt('--per-case', '4'));
 const refTol = Number(opt('--ref-tol', '1e-11'));
 const timePoints = Number(opt('--time-points', '64'));
 
-/** Points of the optimiser's map with |gamma1|^2 in [1e2, 3e5] (u0 in [0.2, 0.895]). */
-function samplePoints(G: { G1: number; G2: number }, leak: number, count: number, seed: number): Float64Array {
-  const r = mulberry32(seed);
-  const pts = new Float64Array(count * 6);
-  for (let i = 0; i < count; i++) {
-    const u = [0.2 + 0.695 * ((i + r()) / count), 0.05 + 0.9 * r(), 0.2 + 0.7 * r(), 0.2 + 0.6 * r(), 0.05 + 0.9 * r(), 0.2 + 0.7 * r()];
-    const m = pnFromUnit(u, G, leak);
-    pts.set([...m.photons, ...m.windows], i * 6);
-  }
-  return pts;
-}
+const samplePoints = optimiserMapPoints;
 
 const fineBudget = Number(opt('--fine-budget', '3000'));
 

@@ -3,7 +3,8 @@
  * 113-116) with Eve's |alpha| quadrature forced fine enough to resolve her Fock mixture. Used to
  * tell the f32 kernel's error from the reference's own (docs/webgpu.md).
  */
-import { displacedThermalWindow, holevoDiagonal, windowEdges, type PnPoint } from '../../src/models/amplified/index.js';
+import { displacedThermalWindow, holevoDiagonal, pnFromUnit, windowEdges, type PnPoint } from '../../src/models/amplified/index.js';
+import { mulberry32 } from '../../src/util/prng.js';
 import { integrate } from '../../src/models/amplified/quad.js';
 import { i0e, lgamma } from '../../src/special/index.js';
 
@@ -63,4 +64,17 @@ export function fineChi(pt: PnPoint, pba: number[][], budget: number): number {
     rho.push(r);
   }
   return holevoDiagonal(q, [rho[0]!, rho[1]!]);
+}
+
+/** Photon-number points of the optimiser's map (pnFromUnit) with |gamma1|^2 spread over
+ *  [1e2, 3e5] (u0 in [0.2, 0.895]), deterministic in `seed`; flat, stride 6. */
+export function optimiserMapPoints(G: { G1: number; G2: number }, leak: number, count: number, seed: number): Float64Array {
+  const r = mulberry32(seed);
+  const pts = new Float64Array(count * 6);
+  for (let i = 0; i < count; i++) {
+    const u = [0.2 + 0.695 * ((i + r()) / count), 0.05 + 0.9 * r(), 0.2 + 0.7 * r(), 0.2 + 0.6 * r(), 0.05 + 0.9 * r(), 0.2 + 0.7 * r()];
+    const m = pnFromUnit(u, G, leak);
+    pts.set([...m.photons, ...m.windows], i * 6);
+  }
+  return pts;
 }

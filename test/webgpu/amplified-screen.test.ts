@@ -15,11 +15,10 @@
  * points need not hit the worst placement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWebgpu, rng } from './gate.js';
+import { openWebgpu } from './gate.js';
 import { line, photonNumberRate } from '../../src/models/amplified/index.js';
-import { pnFromUnit } from '../../src/models/amplified/model.js';
 import { InputError } from '../../src/errors.js';
-import { fineChi } from '../amplified/fine-chi.js';
+import { fineChi, optimiserMapPoints } from '../amplified/fine-chi.js';
 import type { AmplifiedScreenInput, AmplifiedScreenOutput } from '../../src/kernels/amplified-screen/spec.js';
 
 const be = await openWebgpu();
@@ -35,17 +34,7 @@ const PCHECK_BUDGET = 2e-5;
 const chiBudget = (leak: number) => (leak > 0.1 ? 3e-5 : 5e-6);
 const LONG = 600_000; // a cold Mesa shader cache compiles the pipeline for ~1 min on 2 cores
 
-/** Points of the optimiser's map (pnFromUnit), |gamma1|^2 spread over [1e2, 3e5]. */
-function points(G: { G1: number; G2: number }, leak: number, count: number, seed: number): Float64Array {
-  const r = rng(seed);
-  const pts = new Float64Array(count * 6);
-  for (let i = 0; i < count; i++) {
-    const u = [0.2 + 0.695 * ((i + r()) / count), 0.05 + 0.9 * r(), 0.2 + 0.7 * r(), 0.2 + 0.6 * r(), 0.05 + 0.9 * r(), 0.2 + 0.7 * r()];
-    const m = pnFromUnit(u, G, leak);
-    pts.set([...m.photons, ...m.windows], i * 6);
-  }
-  return pts;
-}
+const points = optimiserMapPoints;
 
 function run(b: NonNullable<typeof be>, G: { G1: number; G2: number }, leak: number, pts: Float64Array): Promise<AmplifiedScreenOutput> {
   return b.run<AmplifiedScreenInput, AmplifiedScreenOutput>('amplified-screen', { fixed: { G1: G.G1, G2: G.G2, leak }, points: pts });

@@ -8,7 +8,7 @@
  * kernel runs its quadrature panels and Fock components on a bump stack above them and grows
  * memory itself when needed, so every view is re-created after the call.
  */
-import { WA, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
+import { WA, WASM_PAGE, align16, ensureMemory, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
 import { InputError } from '../../errors.js';
 import { AMPLIFIED_STRIDE, checkAmplifiedShape, type AmplifiedBatchFixed, type AmplifiedRateInput, type AmplifiedRateOutput } from '../amplified.js';
 
@@ -22,8 +22,6 @@ interface AmplifiedExports {
   ): number;
 }
 
-const PAGE = 65536;
-const align16 = (x: number): number => (x + 15) & ~15;
 
 /** Per-point intermediate values (debugging): p_check, I(A:B), chi (Eve's bound), inner evaluations. */
 export interface AmplifiedDiagnostics {
@@ -64,7 +62,7 @@ export class WasmAmplifiedKernel {
     const outPtr = align16(pointsPtr + n * stride * 8);
     const diagPtr = diag ? align16(outPtr + n * 8) : 0;
     const scratchPtr = align16((diag ? diagPtr + n * 32 : outPtr + n * 8) + 16);
-    this.ensure(scratchPtr + PAGE);
+    ensureMemory(this.ex.memory, scratchPtr + WASM_PAGE);
     new Float64Array(this.ex.memory.buffer, pointsPtr, n * stride).set(points.subarray(0, n * stride));
     const evaluations = this.ex.amplifiedRateBatch!(
       fixed.encoding === 'phase' ? 1 : 0, fixed.method === 'paper' ? 1 : 0,
@@ -107,9 +105,4 @@ export class WasmAmplifiedKernel {
     return this.ex.memory.buffer.byteLength;
   }
 
-  private ensure(bytes: number): void {
-    const have = this.ex.memory.buffer.byteLength;
-    if (bytes <= have) return;
-    this.ex.memory.grow(Math.ceil((Math.max(bytes, have * 1.5) - have) / PAGE));
-  }
 }

@@ -5,7 +5,7 @@
  * copies the output out. Scratch is laid out once per instance and memory grows only when a larger
  * batch arrives; typed-array views are always re-created after a grow (a grow detaches them).
  */
-import { WA, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
+import { WA, align16, ensureMemory, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
 import { checkBatchShape, type LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
 import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from '../grid-min/spec.js';
 
@@ -29,8 +29,6 @@ export interface KeyrateWasmExports {
   ): void;
 }
 
-const PAGE = 65536;
-const align16 = (x: number): number => (x + 15) & ~15;
 
 /** One instantiated kernel module with its host-managed scratch. Not reentrant (synchronous use only). */
 export class WasmLeakageKernel {
@@ -70,7 +68,7 @@ export class WasmLeakageKernel {
     const outPtr = align16(problemPtr + block * 4);
     const scratchPtr = align16(outPtr + block * 8);
     const end = scratchPtr + this.ex.leakageScratchBytes(b.dim, b.parties);
-    this.ensure(end);
+    ensureMemory(this.ex.memory, end);
     // views created after any grow (a grow detaches the old buffer)
     const buf = this.ex.memory.buffer;
     new Float64Array(buf, coefPtr, b.coef.length).set(b.coef);
@@ -98,7 +96,7 @@ export class WasmLeakageKernel {
     const minPtr = align16(coefPtr + b.coef.byteLength);
     const argPtr = align16(minPtr + problems * 8);
     const scratchPtr = align16(argPtr + problems * n * 8);
-    this.ensure(scratchPtr + this.ex.leakageGridMinScratchBytes(b.dim, b.parties));
+    ensureMemory(this.ex.memory, scratchPtr + this.ex.leakageGridMinScratchBytes(b.dim, b.parties));
     const buf = this.ex.memory.buffer;
     new Float64Array(buf, coefPtr, b.coef.length).set(b.coef);
     this.ex.leakageGridMin(b.dim, b.parties, coefPtr, problems, b.grid, b.objective === 'conditional' ? 1 : 0,
@@ -114,11 +112,4 @@ export class WasmLeakageKernel {
     return this.ex.memory.buffer.byteLength;
   }
 
-  private ensure(bytes: number): void {
-    const have = this.ex.memory.buffer.byteLength;
-    if (bytes <= have) return;
-    // grow geometrically so a stream of slightly larger batches does not grow every call
-    const want = Math.max(bytes, have * 1.5);
-    this.ex.memory.grow(Math.ceil((want - have) / PAGE));
-  }
 }
