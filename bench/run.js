@@ -173,7 +173,7 @@ const derived = RUN_W1 ? {
 Object.assign(derived, derivedAmp);
 const meta = {
   workload: `W1: d=2 N=2, ${w1.problems.length} problems (67 visibilities x 3 leakages), ${GRID}^4 gamma grid each = ${pts} points`,
-  note: 'leakage model not wired yet: benchmarks the objective kernel on the batches the Fig. 1 search forms',
+  note: 'kernel-level: the objective on the batches the Fig. 1 search forms (the whole figure, optimiser included: npx tsx bench/leakage-w1.ts)',
   node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, iterations: ITER,
   simdFlavor: Boolean(kSimd), worstRelDiffVsReference: worst,
   ...(amp ? { amplified: amp.meta } : {}),
