@@ -15,6 +15,9 @@ import { createWebgpuBackend } from '../src/backends/webgpu/index.js';
 import { line, photonNumberRate } from '../src/models/amplified/index.js';
 import { fineChi, optimiserMapPoints } from '../test/amplified/fine-chi.js';
 import { evaluateBatch } from '../src/models/amplified/kernels.js';
+import { WasmAmplifiedKernel } from '../src/backends/wasm/amplified.js';
+import { compileKernelModule } from '../src/backends/wasm/load.js';
+import { createLeakagePool } from '../src/pool/index.js';
 import type { AmplifiedScreenInput, AmplifiedScreenOutput } from '../src/kernels/amplified-screen/spec.js';
 
 const args = process.argv.slice(2);
@@ -112,7 +115,24 @@ if (timePoints > 0) {
   const t1 = performance.now();
   evaluateBatch({ encoding: 'photon-number', G1: L.G1, G2: L.G2, leak, method: 'exact', tol: 1e-9 }, pts, out);
   const refMs = performance.now() - t1;
-  const row = { timing: '1000 km, Eve at 500 km, rE = 1e-2', points: timePoints, webgpu_ms: Math.round(gpuMs), reference_ms: Math.round(refMs), reference_over_webgpu: +(refMs / gpuMs).toFixed(2) };
+  // the f64 CPU paths on the same points: wasm kernel in this thread, and on a 2-worker pool
+  const fixed = { encoding: 'photon-number' as const, G1: L.G1, G2: L.G2, leak, method: 'exact' as const, tol: 1e-9 };
+  const compiled = await compileKernelModule();
+  const kernel = WasmAmplifiedKernel.fromModule(compiled.module);
+  const t2 = performance.now();
+  kernel.evaluateBatch(fixed, pts, out);
+  const wasmMs = performance.now() - t2;
+  const pool = await createLeakagePool({ workers: 2, module: compiled.module });
+  await pool.amplifiedRate({ fixed, points: pts.subarray(0, 12) }); // warm-up
+  const t3 = performance.now();
+  await pool.amplifiedRate({ fixed, points: pts });
+  const poolMs = performance.now() - t3;
+  await pool.close();
+  const row = {
+    timing: '1000 km, Eve at 500 km, rE = 1e-2', points: timePoints,
+    webgpu_ms: Math.round(gpuMs), reference_ms: Math.round(refMs), wasm_ms: Math.round(wasmMs), wasm_pool2_ms: Math.round(poolMs),
+    reference_over_webgpu: +(refMs / gpuMs).toFixed(2), wasm_pool2_over_webgpu: +(poolMs / gpuMs).toFixed(2),
+  };
   rows.push(row);
   console.error(JSON.stringify(row));
 }
