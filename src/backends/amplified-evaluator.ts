@@ -9,6 +9,7 @@
 import { InputError } from '../errors.js';
 import { loadAmplifiedBatch, type AmplifiedBatchFixed } from './amplified.js';
 import { BackendHistory } from './history.js';
+import { memoAsync } from '../util/memo.js';
 import { stderrLogger, type BackendLogger } from './registry.js';
 import { WasmAmplifiedKernel } from './wasm/amplified.js';
 import { compileKernelModule, type CompiledKernelModule } from './wasm/load.js';
@@ -17,6 +18,13 @@ type BatchEvaluatorFn = (fixed: AmplifiedBatchFixed, points: Float64Array, out: 
 
 export const AMPLIFIED_BACKENDS = ['auto', 'reference', 'wasm'] as const;
 export type AmplifiedBackend = (typeof AMPLIFIED_BACKENDS)[number];
+
+/** Throw an InputError unless `name` is a backend the amplified model can use (f64 only). */
+export function checkAmplifiedBackend(name: string): void {
+  if (!(AMPLIFIED_BACKENDS as readonly string[]).includes(name)) {
+    throw new InputError('backend', `${AMPLIFIED_BACKENDS.join(' | ')} (the amplified model needs an f64 backend)`, name);
+  }
+}
 
 export interface AmplifiedEvaluator {
   /** The evaluator to inject as the model's `evaluate`. */
@@ -40,9 +48,7 @@ export interface AmplifiedEvaluatorOptions {
 export async function createAmplifiedEvaluator(opts: AmplifiedEvaluatorOptions = {}): Promise<AmplifiedEvaluator> {
   const name = opts.backend ?? 'auto';
   const log = opts.log ?? stderrLogger;
-  if (!(AMPLIFIED_BACKENDS as readonly string[]).includes(name)) {
-    throw new InputError('backend', `${AMPLIFIED_BACKENDS.join(' | ')} (the amplified model needs an f64 backend)`, name);
-  }
+  checkAmplifiedBackend(name);
   const reference = await loadAmplifiedBatch();
   let compiled: CompiledKernelModule | undefined;
   let kernel: WasmAmplifiedKernel | undefined;
@@ -82,14 +88,8 @@ export async function createAmplifiedEvaluator(opts: AmplifiedEvaluatorOptions =
   };
 }
 
-const cache = new Map<string, Promise<AmplifiedEvaluator>>();
+const evaluators = memoAsync((backend) => createAmplifiedEvaluator({ backend }));
 /** One evaluator per backend name per thread (the model's `backend` option uses this). */
 export function amplifiedEvaluator(backend: string): Promise<AmplifiedEvaluator> {
-  let p = cache.get(backend);
-  if (!p) {
-    p = createAmplifiedEvaluator({ backend });
-    cache.set(backend, p);
-    p.catch(() => cache.delete(backend));
-  }
-  return p;
+  return evaluators.get(backend);
 }

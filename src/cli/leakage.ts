@@ -2,7 +2,6 @@
  * `keyrate leakage ...`: key rates under classical side-channel leakage [L] (docs/leakage.md).
  */
 import { availableParallelism } from 'node:os';
-import type { LeakageEvaluator } from '../backends/evaluator.js';
 import { writeAtomic } from '../util/atomic-write.js';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
@@ -35,29 +34,6 @@ function addEval(c: Command): Command {
     .option('--objective <o>', "'joint' (p(e=?) I, Eq. 27) | 'conditional' (I)", 'joint')
     .option('--backend <name>', "objective backend: 'auto' (webgpu -> wasm -> reference, f64 only) | 'reference' | 'wasm'", 'auto')
     .option('--workers <n>', 'worker threads for large objective batches (1 = main thread only)', String(availableParallelism()));
-}
-
-/** Evaluator from src/backends for --backend, created at the first batch (so bad input is
- *  reported before any backend starts); commands without --backend get none. */
-function evaluatorOf(o: Base): { evaluate?: lk.Evaluate; backend?: string; used: () => string | undefined; close: () => Promise<void> } {
-  if (!o.backend) return { used: () => undefined, close: async () => {} };
-  const workers = int('workers', o.workers ?? '1');
-  let ev: Promise<LeakageEvaluator> | undefined;
-  let used: string | undefined;
-  const get = () => (ev ??= import('../backends/evaluator.js').then((m) => m.createLeakageEvaluator({ backend: o.backend as never, workers })));
-  return {
-    evaluate: async (b) => {
-      const e = await get();
-      const out = await e.evaluate(b);
-      used = e.backendsSince(0);
-      return out;
-    },
-    backend: o.backend,
-    used: () => used,
-    close: async () => {
-      if (ev) await (await ev).close();
-    },
-  };
 }
 
 const settingsText = (s: lk.Settings): string =>
@@ -98,7 +74,6 @@ export function registerLeakage(program: Command): void {
     .option('--settings-search <s>', "'family' | 'general'", 'family')
     .action((o: Base & { leakage: string; visibility: string; settingsSearch: string }) =>
       runAction(async () => {
-        const ev = evaluatorOf(o);
         try {
           const r = await lk.rate({
             dim: int('dim', o.dim),
@@ -108,10 +83,9 @@ export function registerLeakage(program: Command): void {
             model: o.model as lk.LeakageModel,
             objective: o.objective as lk.Objective,
             settingsSearch: o.settingsSearch as 'family',
-            evaluate: ev.evaluate,
-            backend: ev.backend,
+            backend: o.backend,
+            workers: int('workers', o.workers ?? '1'),
           });
-          r.backend = ev.used() ?? r.backend;
           emit(!!o.json, r, () =>
             formatTable(
               ['quantity', 'value'],
@@ -126,7 +100,7 @@ export function registerLeakage(program: Command): void {
             ),
           );
         } finally {
-          await ev.close();
+          await lk.closeEvaluators();
         }
       }),
     );
@@ -140,7 +114,6 @@ export function registerLeakage(program: Command): void {
       runAction(async () => {
         const leakages = parseListOrRange('leakage', o.leakage);
         const visibilities = parseListOrRange('visibility', o.visibility);
-        const ev = evaluatorOf(o);
         const bar = createProgress('leakage curve', leakages.length * visibilities.length, { quiet: !!o.quiet || !!o.json });
         try {
           const rows = await lk.curve({
@@ -150,8 +123,8 @@ export function registerLeakage(program: Command): void {
             visibilities,
             model: o.model as lk.LeakageModel,
             objective: o.objective as lk.Objective,
-            evaluate: ev.evaluate,
-            backend: ev.backend,
+            backend: o.backend,
+            workers: int('workers', o.workers ?? '1'),
             onProgress: () => bar.tick(),
           });
           bar.stop();
@@ -165,7 +138,7 @@ export function registerLeakage(program: Command): void {
           emit(!!o.json, rows, () => formatTable(['L', 'v', 'rate', 'v*'], rows.map((r) => [r.leakage, r.visibility, r.rate, r.threshold])));
         } finally {
           bar.stop();
-          await ev.close();
+          await lk.closeEvaluators();
         }
       }),
     );

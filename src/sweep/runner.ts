@@ -18,7 +18,7 @@ import {
 } from './output.js';
 import { evaluateSegment, declaredOutputs, type PointResult, type SegmentTask } from './segment.js';
 import { specHash, type SweepSpec } from './spec.js';
-import { AMPLIFIED_BACKENDS } from '../backends/amplified-evaluator.js';
+import { checkAmplifiedBackend } from '../backends/amplified-evaluator.js';
 
 export const BACKENDS = ['auto', 'reference', 'wasm', 'webgpu', 'gpujs'] as const;
 
@@ -91,9 +91,7 @@ async function checkAvailable(ev: Evaluator, backend: string): Promise<void> {
     throw new InputError('quantity', `an evaluator whose model is available`, `${ev.engine} ${ev.quantity}`, `src/models/${ev.engine} does not export ${fn}() yet`);
   }
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new InputError('backend', BACKENDS.join(' | '), backend);
-  if (ev.engine === 'amplified' && !(AMPLIFIED_BACKENDS as readonly string[]).includes(backend)) {
-    throw new InputError('backend', `${AMPLIFIED_BACKENDS.join(' | ')} for engine amplified (f64 only)`, backend);
-  }
+  if (ev.engine === 'amplified') checkAmplifiedBackend(backend);
 }
 
 function rowOutputs(ev: Evaluator, row: Row): Outputs {

@@ -51,6 +51,10 @@ describe('keyrate leakage CLI', () => {
     expect(lines[0]).toMatch(/^dim,parties,model,objective,leakage,visibility,rate,threshold/);
     expect(lines).toHaveLength(1 + 6);
     expect(existsSync(`${f}.tmp-${process.pid}`)).toBe(false);
+    // the backend column names the backend that computed each point, not the requested 'auto'
+    const col = lines[0]!.split(',').indexOf('backend');
+    expect(col).toBeGreaterThan(0);
+    for (const line of lines.slice(1)) expect(line).toMatch(/,(wasm|reference)[^,]*,"\{/);
   });
   it('repeaters --json', async () => {
     expect(await cli('repeaters', '--visibility', '0.95', '--leakage', '0.1', '--max-repeaters', '2', '--rule', 'swap', '--json')).toBe(0);

@@ -10,7 +10,7 @@ import { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encod
 import { maximizeBox, type SearchOptions } from './optimize.js';
 import { checkWindows, photonNumberRate, type PnResult } from './photon-number.js';
 import { checkPhaseWindows, phaseNoise, phaseRate } from './phase.js';
-import { AMPLIFIED_BACKENDS, amplifiedEvaluator } from '../../backends/amplified-evaluator.js';
+import { amplifiedEvaluator, checkAmplifiedBackend } from '../../backends/amplified-evaluator.js';
 
 export type Method = 'exact' | 'paper';
 
@@ -145,9 +145,7 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   const leak = input.leak;
   const given = input.photons !== undefined || input.windows !== undefined;
   const doOpt = input.optimize !== undefined ? input.optimize !== false : !given;
-  if (input.backend !== undefined && !input.evaluate && !(AMPLIFIED_BACKENDS as readonly string[]).includes(input.backend)) {
-    throw new InputError('backend', `${AMPLIFIED_BACKENDS.join(' | ')} (the amplified model needs an f64 backend)`, input.backend);
-  }
+  if (input.backend !== undefined && !input.evaluate) checkAmplifiedBackend(input.backend);
   if (given && (input.photons === undefined || input.windows === undefined)) {
     throw new InputError(input.photons === undefined ? 'photons' : 'windows', 'photons and windows together (or --optimize)', undefined);
   }
@@ -156,7 +154,8 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   let evaluations = 0;
   let converged = true;
   let u: number[] | undefined;
-  let search = input.evaluate ? 'injected' : 'reference';
+  // as in the leakage model: an injected evaluator is labelled by `backend`; a backend name selects one
+  let search = input.evaluate ? (input.backend ?? 'injected') : 'reference';
   if (doOpt) {
     let evaluate = input.evaluate;
     let used = (): string => search;
@@ -165,8 +164,6 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
       const mark = ev.batches();
       evaluate = ev.evaluate;
       used = () => ev.backendsSince(mark);
-    } else if (input.backend !== undefined && input.backend !== 'reference') {
-      search = input.backend;
     }
     const opt = optimizeAt(enc, L, leak, method, typeof input.optimize === 'object' ? input.optimize : {}, evaluate);
     search = used();

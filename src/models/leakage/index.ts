@@ -15,6 +15,7 @@ import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
 import { eveMinMany, type EveOptions, type Evaluate } from './optimize.js';
 import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
 import { mulberry32 } from '../../util/prng.js';
+import { memoAsync } from '../../util/memo.js';
 
 export * from './state.js';
 export * from './attack.js';
@@ -162,6 +163,9 @@ export interface RateInput {
   /** with `evaluate`: the label reported as `backend`; without: a src/backends backend name
    *  ('auto' | 'wasm' | 'webgpu' | 'gpujs'; an evaluator is created once per name and cached) */
   backend?: string;
+  /** with a `backend` name: worker threads for large objective batches (default 1; a pool stays
+   *  up until closeEvaluators()) */
+  workers?: number;
 }
 
 export interface RateResult {
@@ -258,17 +262,19 @@ function randomUnitary(dim: number, rand: () => number): PartyMeasurement {
   return { unitary: { re: Array.from({ length: dim }, (_, j) => cols.map((c) => c.re[j]!)), im: Array.from({ length: dim }, (_, j) => cols.map((c) => c.im[j]!)) } };
 }
 
-const evaluators = new Map<string, Promise<import('../../backends/evaluator.js').LeakageEvaluator>>();
-/** Evaluator for a backend name ('auto' | 'wasm' | 'webgpu' | 'gpujs'), created once per process. */
-async function namedEvaluator(name: string) {
-  const allowed = ['auto', 'reference', 'wasm', 'webgpu', 'gpujs'];
-  if (!allowed.includes(name)) throw new InputError('backend', allowed.join(' | '), name);
-  let p = evaluators.get(name);
-  if (!p) {
-    p = import('../../backends/evaluator.js').then((m) => m.createLeakageEvaluator({ backend: name as 'auto' }));
-    evaluators.set(name, p);
-  }
-  return p;
+/** src/backends evaluators, one per (backend name, workers) per thread; names are validated by
+ *  the registry (InputError). A pool (workers > 1) keeps threads alive: closeEvaluators(). */
+const evaluators = memoAsync(async (key: string) => {
+  const [backend, workers] = key.split(' x');
+  const { createLeakageEvaluator } = await import('../../backends/evaluator.js');
+  return createLeakageEvaluator({ backend: backend as 'auto', workers: Number(workers) });
+});
+
+/** Close the evaluators (and worker pools) that `backend` / `workers` inputs created. */
+export async function closeEvaluators(): Promise<void> {
+  const all = evaluators.values();
+  evaluators.clear();
+  await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
 }
 
 export async function rate(input: RateInput): Promise<RateResult> {
@@ -284,7 +290,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
   if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') {
     // a named backend without an injected evaluator: a cached src/backends evaluator (one per name);
     // the result names the backends that computed this point's batches
-    const ev = await namedEvaluator(input.backend);
+    const ev = await evaluators.get(`${input.backend} x${input.workers ?? 1}`);
     const before = ev.batches();
     evaluate = (b) => ev.evaluate(b);
     backendNow = () => ev.backendsSince(before);
@@ -411,6 +417,7 @@ export interface CurveInput {
   objective?: Objective;
   evaluate?: Evaluate;
   backend?: string;
+  workers?: number;
   /** warm-start each visibility from the previous point's settings (default true) */
   warmStart?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -453,7 +460,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
   for (const L of i.leakages) {
     let prev: Settings | undefined;
     for (const v of i.visibilities) {
-      const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
+      const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, workers: input.workers, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
       prev = r.settings;
       rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method, backend: r.backend, tolerance: r.tolerance });
       input.onProgress?.(rows.length, total);
