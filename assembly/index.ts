@@ -3,4 +3,4 @@
 export * from './leakage/objective';
 export * from './leakage/gridmin';
 export * from './special/index';
-export { amplifiedRateBatch } from './amplified/rate';
+export { amplifiedRateBatch, amplifiedLastError } from './amplified/rate';

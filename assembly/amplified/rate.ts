@@ -2,10 +2,10 @@
 // evaluator src/models/amplified/kernels.ts `evaluateBatch` (the TS code is the truth; this file
 // repeats its arithmetic operation by operation, in the same order, so the two agree to libm ulps):
 //  - photon-number encoding (Supplementary Note 4, SPEC 3.2; src/models/amplified/photon-number.ts):
-//    Bob's window probabilities p(b|a) (Eq. 94) by adaptive quadrature of the displaced-thermal
-//    Poisson mixture, I(A:B) (Eq. 95), p_check (Eq. 96), Eve's Fock-diagonal states (Eq. 104) by the
-//    exact P-function quadrature ('exact') or the paper's asymptotic route (Eqs. 105-112 with the
-//    SPEC errata, 'paper'), Holevo chi (Eqs. 113-116), Lf/L = p_check (I(A:B) - chi) (Eq. 7);
+//    'exact' by the separable fixed-node kernel (separable.ts, twin of src/kernels/pn-separable);
+//    'paper': Bob's window probabilities p(b|a) (Eq. 94) by adaptive quadrature of the displaced-thermal
+//    Poisson mixture, I(A:B) (Eq. 95), p_check (Eq. 96), Eve's Fock-diagonal states by the paper's
+//    asymptotic route (Eqs. 105-112 with the SPEC errata), Holevo chi (Eqs. 113-116), Lf/L (Eq. 7);
 //  - phase encoding (Supplementary Note 5, SPEC 3.3; phase.ts): Eqs. 132-133 and 142-143.
 //
 // Exact-arithmetic shortcuts only (results bit-identical to doing the reference's work): lgamma(n+1),
@@ -18,7 +18,8 @@
 //   diag    f64[n * 4] or 0   per point [p_check, I(A:B), chi, inner evaluations] (debugging)
 //   scratch                   bump stack from here up; memory grows as needed
 // amplifiedRateBatch returns the total inner evaluations (as the TS evaluateBatch), or -(i + 1)
-// when point i needs the paper route outside its domain (the reference throws an InputError).
+// when point i failed: amplifiedLastError() says why (1: the paper route outside its domain, the
+// reference throws an InputError; 2: the separable kernel's work bound, a RangeError).
 
 import { poissonCdfWindow } from '../special/incgamma';
 import { i0e } from '../special/bessel';
@@ -26,12 +27,20 @@ import { lgamma } from '../special/gamma';
 import { logAddExp } from '../special/logsum';
 import { logHyp1f1 } from '../special/hyp1f1';
 import { erf, erfc } from '../special/erf';
-import { binaryEntropy } from '../special/entropy';
+import { binaryEntropy, holevoTerm } from '../special/entropy';
 import { integrate, qValue, qError, qEvaluations, qOrder, qCount, nodeX, nodeF, nodeW } from './quad';
 import { push, markStack, popTo, resetStack } from './scratch';
+import { pnSeparable, sepChi, sepEvaluations, sepIAB, sepPCheck, sepTooMuch } from './separable';
+
+const PN_ALPHA: f64 = 3; // src/kernels/pn-separable/spec.ts PN_ALPHA (the batch evaluator's panel width)
+/** Why the last batch stopped (amplifiedRateBatch returned -(i + 1)): 1 = the paper route outside
+ *  its domain (the reference throws an InputError), 2 = pn-separable over PN_MAX_WORK (RangeError). */
+let lastError: i32 = 0;
+export function amplifiedLastError(): i32 {
+  return lastError;
+}
 
 const SD_RANGE: f64 = 9; // photon-number.ts: centre +- 9 standard deviations
-const FOCK_HALF_WIDTH: f64 = 2.4; // photon-number.ts: outer panel half-width cap times sqrt(rE)
 
 // ---- integrand parameters (module globals; AssemblyScript has no closures) ----
 // kind 0: displaced-thermal window (displacedThermalWindow's f)
@@ -39,23 +48,9 @@ let dtLo: f64 = 0;
 let dtHi: f64 = 0;
 let dtC: f64 = 0;
 let dtS: f64 = 0;
-// kind 1: Eve's outer integrand (eveStateExact's f): Rician w_a times Bob's window probability g
-let evS1: f64 = 0;
-let evGa: f64 = 0;
-let evRE: f64 = 0;
-let evS2: f64 = 0;
-let evTol: f64 = 0;
-let evLo0: f64 = 0;
-let evHi0: f64 = 0;
-let evLo1: f64 = 0;
-let evHi1: f64 = 0;
-let evEvaluations: f64 = 0;
-let evInnerErr: f64 = 0;
-// results of displacedThermalWindow / eveBob
+// results of displacedThermalWindow
 let dtError: f64 = 0;
 let dtEvaluations: f64 = 0;
-let gErr: f64 = 0;
-let gEvals: f64 = 0;
 
 /** Integrand dispatch for quad.ts. */
 export function integrand(kind: i32, r: f64): f64 {
@@ -65,16 +60,6 @@ export function integrand(kind: i32, r: f64): f64 {
     const dens = ((2 * r) / dtS) * Math.exp(-((r - dtC) * (r - dtC)) / dtS) * i0e((2 * r * dtC) / dtS);
     if (dens == 0) return 0;
     return dens * poissonCdfWindow(dtLo, dtHi, r * r);
-  }
-  if (kind == 1) {
-    if (r <= 0) return 0;
-    // Rician w_a (Eq. 100): (2r/S1) exp(-(r-ga)^2/S1) i0e(2 r ga/S1)
-    const wa = ((2 * r) / evS1) * Math.exp(-((r - evGa) * (r - evGa)) / evS1) * i0e((2 * r * evGa) / evS1);
-    if (wa == 0) return 0;
-    const gv = eveBob(r);
-    evEvaluations += gEvals;
-    evInnerErr = Math.max(evInnerErr, gErr);
-    return wa * gv;
   }
   return 0;
 }
@@ -114,18 +99,6 @@ function displacedThermalWindow(lo: f64, hi: f64, D: f64, S: f64, absTol: f64): 
   return qValue;
 }
 
-/** eveStateExact's g(r): Bob's p(check) given Eve resends |alpha| = r. Sets gErr / gEvals. */
-function eveBob(r: f64): f64 {
-  const D = (1 - evRE) * r * r;
-  const x0 = displacedThermalWindow(evLo0, evHi0, D, evS2, evTol);
-  const e0 = dtError;
-  const k0 = dtEvaluations;
-  const x1 = displacedThermalWindow(evLo1, evHi1, D, evS2, evTol);
-  gErr = e0 + dtError;
-  gEvals = k0 + dtEvaluations;
-  return x0 + x1;
-}
-
 // ---- photon-number encoding ----
 
 // windows (Eq. 2a) of the current point
@@ -154,119 +127,6 @@ function lgammaTable(n0: i32, n1: i32): usize {
   const t = push(<usize>(n1 - n0 + 1) << 3);
   for (let n = n0; n <= n1; n++) store<f64>(t + (<usize>(n - n0) << 3), lgamma(<f64>n + 1));
   return t;
-}
-
-/** eveStateExact (SPEC 3.2): unnormalised Fock components of rho_a given check. */
-function eveStateExact(G1: f64, G2: f64, rE: f64, tol: f64, ga: f64): void {
-  const absTol = Math.max(10 * tol, 1e-14);
-  evRE = rE;
-  evTol = tol;
-  evS2 = G2 - 1;
-  evLo0 = wLo0;
-  evHi0 = wHi0;
-  evLo1 = wLo1;
-  evHi1 = wHi1;
-  const S1 = G1 - 1;
-  evEvaluations = 0;
-  evInnerErr = 0;
-  let nNodes: i32;
-  let xs: usize; // f64[nNodes] nodes, weights, integrand values
-  let ws: usize;
-  let fs: usize;
-  if (S1 <= 0) {
-    // Eve next to Alice (G1 = 1): w_a is a point mass at gamma_a
-    nNodes = 1;
-    xs = push(8);
-    ws = push(8);
-    fs = push(8);
-    const gv = eveBob(ga);
-    evEvaluations += gEvals;
-    evInnerErr += gErr;
-    store<f64>(xs, ga);
-    store<f64>(ws, 1);
-    store<f64>(fs, gv);
-  } else {
-    const sd = Math.sqrt(S1 / 2);
-    const lo = Math.max(0, ga - SD_RANGE * sd - 1);
-    const hi = ga + SD_RANGE * sd + 1;
-    evS1 = S1;
-    evGa = ga;
-    // Fock-resolution breaks (photon-number.ts, FOCK_HALF_WIDTH = 2.4): outer panels no wider than
-    // 2 * 2.4 / sqrt(rE), so the Poisson(n; rE r^2) mixture on the same nodes is resolved
-    const maxWidth = rE > 0 ? (2 * FOCK_HALF_WIDTH) / Math.sqrt(rE) : Infinity;
-    const nFock = <i32>Math.ceil((hi - lo) / maxWidth);
-    const nFockBreaks: i32 = nFock > 1 ? nFock - 1 : 0;
-    const brk = push(<usize>(5 + nFockBreaks) << 3);
-    store<f64>(brk, ga);
-    let nb: i32 = 1;
-    // edges [lo0, hi0 + 1, lo1, hi1 + 1] that are > 0, mapped to |alpha| = sqrt(e / (1 - rE))
-    for (let i = 0; i < 4; i++) {
-      const e = i == 0 ? wLo0 : i == 1 ? wHi0 + 1 : i == 2 ? wLo1 : wHi1 + 1;
-      if (e > 0) {
-        store<f64>(brk + (<usize>nb << 3), Math.sqrt(e / (1 - rE)));
-        nb++;
-      }
-    }
-    for (let i = 0; i < nFockBreaks; i++) {
-      store<f64>(brk + (<usize>nb << 3), lo + (<f64>(i + 1) * (hi - lo)) / <f64>nFock);
-      nb++;
-    }
-    integrate(1, lo, hi, brk, nb, absTol, Math.max(1e-10, Math.min(1e-6, 1e5 * absTol)), 120 + nFockBreaks);
-    const order = qOrder;
-    const count = qCount;
-    nNodes = count * 15;
-    xs = push(<usize>nNodes << 3);
-    ws = push(<usize>nNodes << 3);
-    fs = push(<usize>nNodes << 3);
-    for (let i = 0; i < count; i++) {
-      for (let j = 0; j < 15; j++) {
-        const o = <usize>(i * 15 + j) << 3;
-        store<f64>(xs + o, nodeX(order, i, j));
-        store<f64>(ws + o, nodeW(order, i, j));
-        store<f64>(fs + o, nodeF(order, i, j));
-      }
-    }
-  }
-  // Fock components on the same nodes (Eq. 102 Poisson weights)
-  let lamLo: f64 = Infinity;
-  let lamHi: f64 = 0;
-  for (let i = 0; i < nNodes; i++) {
-    if (load<f64>(fs + (<usize>i << 3)) == 0) continue;
-    const x = load<f64>(xs + (<usize>i << 3));
-    const lam = rE * x * x;
-    lamLo = Math.min(lamLo, lam);
-    lamHi = Math.max(lamHi, lam);
-  }
-  if (!isFinite(lamLo)) lamLo = 0;
-  fockRange(lamLo, lamHi);
-  const n0 = frLo;
-  const n1 = frHi;
-  const len = n1 - n0 + 1;
-  const comps = push(<usize>len << 3);
-  memory.fill(comps, 0, <usize>len << 3);
-  const lg = lgammaTable(n0, n1);
-  for (let i = 0; i < nNodes; i++) {
-    const wi = load<f64>(ws + (<usize>i << 3)) * load<f64>(fs + (<usize>i << 3));
-    if (wi == 0) continue;
-    const x = load<f64>(xs + (<usize>i << 3));
-    const lam = rE * x * x;
-    if (lam == 0) {
-      // logPoisson(n, 0) = 0 for n = 0, -Infinity otherwise
-      if (n0 == 0) store<f64>(comps, load<f64>(comps) + wi * Math.exp(0));
-      continue;
-    }
-    const logLam = Math.log(lam);
-    for (let n = n0; n <= n1; n++) {
-      const o = <usize>(n - n0) << 3;
-      // Poisson log pmf: n log(lambda) - lambda - lgamma(n + 1)
-      const lp = <f64>n * logLam - lam - load<f64>(lg + o);
-      store<f64>(comps + o, load<f64>(comps + o) + wi * Math.exp(lp));
-    }
-  }
-  stN0 = n0;
-  stLen = len;
-  stComps = comps;
-  stEvaluations = evEvaluations;
 }
 
 /**
@@ -372,6 +232,19 @@ let rEvaluations: f64 = 0;
 
 /** photonNumberRate (Eq. 7) at one valid point; returns Lf/L (NaN + stPaperDomainError on a domain error). */
 function photonNumberRate(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64, G1: f64, G2: f64, leak: f64, tol: f64, paper: bool): f64 {
+  if (!paper) {
+    // 'exact': the separable fixed-node kernel (separable.ts), as kernels.ts evaluateBatch at PN_ALPHA
+    const v = pnSeparable(p0, p1, t1, t2, t3, t4, G1, G2, leak, PN_ALPHA);
+    if (sepTooMuch) {
+      lastError = 2;
+      return NaN;
+    }
+    rPCheck = sepPCheck;
+    rIAB = sepIAB;
+    rChi = sepChi;
+    rEvaluations = sepEvaluations;
+    return v;
+  }
   const mu = (p0 + p1) / 2;
   wLo0 = mu - t3;
   wHi0 = mu - t1;
@@ -414,26 +287,22 @@ function photonNumberRate(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64, 
   if (leak != 0) {
     // Eve's states (unnormalised), a = 0 then a = 1
     const sqrtP0 = Math.sqrt(p0);
-    if (paper) eveStatePaper(G1, G2, leak, sqrtP0, pc0);
-    else eveStateExact(G1, G2, leak, tol, sqrtP0);
+    eveStatePaper(G1, G2, leak, sqrtP0, pc0);
     if (stPaperDomainError) return NaN;
     evaluations += stEvaluations;
     const a0 = stComps;
     const n00 = stN0;
     const len0 = stLen;
     const sqrtP1 = Math.sqrt(p1);
-    if (paper) eveStatePaper(G1, G2, leak, sqrtP1, pc1);
-    else eveStateExact(G1, G2, leak, tol, sqrtP1);
+    eveStatePaper(G1, G2, leak, sqrtP1, pc1);
     if (stPaperDomainError) return NaN;
     evaluations += stEvaluations;
     const a1 = stComps;
     const n01 = stN0;
     const len1 = stLen;
-    if (paper) {
-      // states = comps * p(check|a) (then normalised below, as the reference does)
-      for (let k = 0; k < len0; k++) store<f64>(a0 + (<usize>k << 3), load<f64>(a0 + (<usize>k << 3)) * pc0);
-      for (let k = 0; k < len1; k++) store<f64>(a1 + (<usize>k << 3), load<f64>(a1 + (<usize>k << 3)) * pc1);
-    }
+    // states = comps * p(check|a) (then normalised below, as the reference does)
+    for (let k = 0; k < len0; k++) store<f64>(a0 + (<usize>k << 3), load<f64>(a0 + (<usize>k << 3)) * pc0);
+    for (let k = 0; k < len1; k++) store<f64>(a1 + (<usize>k << 3), load<f64>(a1 + (<usize>k << 3)) * pc1);
     // normalise on one Fock range and take chi (Eqs. 114-116)
     let sum0: f64 = 0;
     for (let k = 0; k < len0; k++) sum0 += load<f64>(a0 + (<usize>k << 3));
@@ -446,10 +315,7 @@ function photonNumberRate(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64, 
       const k1 = n - n01;
       const r0 = k0 >= 0 && k0 < len0 && sum0 > 0 ? load<f64>(a0 + (<usize>k0 << 3)) / sum0 : 0;
       const r1 = k1 >= 0 && k1 < len1 && sum1 > 0 ? load<f64>(a1 + (<usize>k1 << 3)) / sum1 : 0;
-      const m = q0 * r0 + q1 * r1;
-      if (m <= 0) continue;
-      if (r0 > 0) chi += q0 * r0 * Math.log2(r0 / m);
-      if (r1 > 0) chi += q1 * r1 * Math.log2(r1 / m);
+      chi += holevoTerm(q0, q1, r0, r1);
     }
   }
   rPCheck = pCheck;
@@ -531,9 +397,11 @@ export function amplifiedRateBatch(
       if (valid) {
         const mark = markStack();
         stPaperDomainError = false;
+        lastError = 0;
         v = photonNumberRate(p0, p1, t1, t2, t3, t4, G1, G2, leak, tol, method == 1);
         popTo(mark);
-        if (stPaperDomainError) return -<f64>(i + 1);
+        if (stPaperDomainError) lastError = 1;
+        if (lastError != 0) return -<f64>(i + 1);
         evaluations += rEvaluations;
       }
     }

@@ -1,5 +1,7 @@
 // Shannon entropies in bits (f64), AssemblyScript port of src/special/entropy.ts. Bad input -> NaN.
 
+import { log1pmxImpl } from './gamma';
+
 const INV_LN2: f64 = 1 / Math.LN2;
 
 /** x log2 x with 0 log 0 = 0 (x >= 0). */
@@ -26,4 +28,12 @@ export function entropyBits(ptr: usize, n: i32): f64 {
     if (p > 0) s -= p * Math.log(p);
   }
   return s * INV_LN2;
+}
+
+/** holevoTerm (src/special/entropy.ts): one Fock component of a two-state diagonal Holevo chi. */
+export function holevoTerm(q0: f64, q1: f64, r0: f64, r1: f64): f64 {
+  if (!(r0 > 0)) return r1 > 0 ? -q1 * r1 * Math.log2(q1) : 0;
+  if (!(r1 > 0)) return -q0 * r0 * Math.log2(q0);
+  const d = r1 - r0;
+  return -(q0 * r0 * log1pmxImpl((q1 * d) / r0) + q1 * r1 * log1pmxImpl((-q0 * d) / r1)) * INV_LN2;
 }

@@ -3,11 +3,12 @@
  * (src/models/amplified: photonNumberRate / phaseRate, batch contract evaluateBatch), on the same
  * points, SPEC 4: relative difference <= 1e-12.
  *
- * The port repeats the reference's arithmetic operation by operation (same quadrature panels, same
- * summation order); the two differ only where V8's and AssemblyScript's libm (exp, log, log1p,
- * expm1, log2) round differently (<= 1 ulp each, test/special/wasm-agreement.test.ts). So
+ * The port repeats the reference's arithmetic operation by operation ('exact': the separable kernel
+ * src/kernels/pn-separable at the batch width PN_ALPHA, same node sets, same summation order;
+ * 'paper': the same adaptive panels); the two differ only where V8's and AssemblyScript's libm (exp,
+ * log, log1p, expm1, log2) round differently (<= 1 ulp each, test/special/wasm-agreement.test.ts). So
  *  - p_check, I(A:B) and chi (Eve's bound) must each agree to 1e-12 relative;
- *  - the adaptive quadratures must take the same decisions: the inner evaluation counts are equal;
+ *  - the node sets / adaptive quadratures must take the same decisions: equal inner evaluation counts;
  *  - Lf/L = p_check (I(A:B) - chi) (Eq. 7) to 1e-12 relative where it is not a cancellation: where
  *    I(A:B) ~ chi, the difference of two numbers each known to 1e-12 relative is known to
  *    1e-12 (I(A:B) + chi) absolute, i.e. |d Lf/L| <= 1e-12 p_check (I(A:B) + chi). The test checks
@@ -27,6 +28,7 @@ import { readFileSync } from 'node:fs';
 import { line } from '../../src/models/amplified/channel.js';
 import { pnFromUnit, phaseFromUnit } from '../../src/models/amplified/model.js';
 import { photonNumberRate } from '../../src/models/amplified/photon-number.js';
+import { PN_ALPHA } from '../../src/kernels/pn-separable/spec.js';
 import { phaseRate } from '../../src/models/amplified/phase.js';
 import { evaluateBatch, type BatchFixed } from '../../src/models/amplified/kernels.js';
 import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified.js';
@@ -41,17 +43,18 @@ const simd = WasmAmplifiedKernel.fromModule(new WebAssembly.Module(readFileSync(
 
 const W2 = [1e4, 2e4, 2000, 2000, 9000, 12000]; // bench/amplified-w2.ts
 const P3E5 = [1.5e5, 3e5, 3e4, 3e4, 1.2e5, 1.2e5];
-type Pt = 'W2' | '3e5' | 'onoff';
+const P1E7 = [9.5e6, 1e7, 3000, 3000, 6e4, 6e4]; // 40,000 km optima reach |gamma|^2 ~ 1e7
+type Pt = 'W2' | '3e5' | 'onoff' | '1e7';
 /** simd: also run the SIMD build and require bit-identity with the scalar one. */
 interface PnCase { distance: number; eveAt: number; leak: number; pts: Pt[]; method?: 'exact' | 'paper'; simd?: boolean }
-// chosen so the reference runs in ~20 s on a shared 2-core VM (rE = 0.5 at 40,000 km with Eve
-// mid-line costs ~20 s a point since the Fock-resolution breaks of eveStateExact; the paper route
-// at 3e5 photons ~10 s)
+// rE = 0.5 at 40,000 km with Eve mid-line is the costliest exact case (~0.3 s a point: Fock band
+// ~1e4 wide on ~6000 outer nodes); the paper route at 3e5 photons ~10 s
 const PN_CASES: PnCase[] = [
   { distance: 1000, eveAt: 500, leak: 1e-7, pts: ['W2', '3e5'] },
   { distance: 1000, eveAt: 500, leak: 1e-3, pts: ['W2', '3e5'], simd: true },
   { distance: 1000, eveAt: 500, leak: 0.5, pts: ['W2', '3e5', 'onoff'] },
-  { distance: 40000, eveAt: 20000, leak: 1e-7, pts: ['W2', '3e5', 'onoff'] },
+  { distance: 40000, eveAt: 20000, leak: 1e-7, pts: ['W2', '3e5', 'onoff', '1e7'] },
+  { distance: 40000, eveAt: 20000, leak: 0.5, pts: ['3e5', '1e7'] },
   { distance: 40000, eveAt: 20000, leak: 1e-3, pts: ['onoff'], simd: true },
   { distance: 40000, eveAt: 40000, leak: 0.5, pts: ['W2', 'onoff'] }, // mid-line rE 0.5 at 40,000 km: ~20 s a point
   { distance: 1000, eveAt: 0, leak: 1e-7, pts: ['W2', '3e5', 'onoff'], simd: true },
@@ -76,7 +79,7 @@ describe('amplified-rate: wasm == reference (photon-number encoding)', () => {
     it(`${method}, ${c.distance} km, Eve at ${c.eveAt} km, rE ${c.leak}: ${c.pts.join(', ')}`, () => {
       const L = line({ distance: c.distance, eveAt: c.eveAt });
       const on = pnFromUnit([0.5, 0, 0.5, 0.5, 0.5, 0.5], L, c.leak);
-      const byName: Record<Pt, number[]> = { W2, '3e5': P3E5, onoff: [...on.photons, ...on.windows] };
+      const byName: Record<Pt, number[]> = { W2, '3e5': P3E5, onoff: [...on.photons, ...on.windows], '1e7': P1E7 };
       const points = Float64Array.from(c.pts.flatMap((p) => byName[p]));
       const fixed: BatchFixed = { encoding: 'photon-number', G1: L.G1, G2: L.G2, leak: c.leak, method, tol: 1e-15 };
       const n = c.pts.length;
@@ -91,7 +94,7 @@ describe('amplified-rate: wasm == reference (photon-number encoding)', () => {
       let refEvals = 0;
       for (let i = 0; i < n; i++) {
         const p = points.subarray(6 * i, 6 * i + 6);
-        const r = photonNumberRate({ photons: [p[0]!, p[1]!], windows: Array.from(p.subarray(2)), G1: L.G1, G2: L.G2, leak: c.leak, tol: 1e-15 }, method);
+        const r = photonNumberRate({ photons: [p[0]!, p[1]!], windows: Array.from(p.subarray(2)), G1: L.G1, G2: L.G2, leak: c.leak, tol: 1e-15, alpha: method === 'exact' ? PN_ALPHA : undefined }, method);
         refEvals += r.evaluations;
         expect(diag.evaluations[i]).toBe(r.evaluations); // same quadrature decisions
         expect(rel(diag.pCheck[i]!, r.pCheck)).toBeLessThanOrEqual(REL);

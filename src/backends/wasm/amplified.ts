@@ -10,12 +10,14 @@
  */
 import { WA, WASM_PAGE, align16, ensureMemory, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
 import { InputError } from '../../errors.js';
+import { PN_MAX_WORK } from '../../kernels/pn-separable/spec.js';
 import { AMPLIFIED_STRIDE, checkAmplifiedShape, type AmplifiedBatchFixed, type AmplifiedRateInput, type AmplifiedRateOutput } from '../amplified.js';
 
 interface AmplifiedExports {
   memory: WasmMemory;
   heapBase(): number;
   simdEnabled(): number;
+  amplifiedLastError(): number;
   amplifiedRateBatch?(
     encoding: number, method: number, G1: number, G2: number, leak: number, tol: number,
     pointsPtr: number, n: number, outPtr: number, diagPtr: number, scratchPtr: number,
@@ -70,7 +72,10 @@ export class WasmAmplifiedKernel {
       pointsPtr, n, outPtr, diagPtr, scratchPtr,
     );
     if (evaluations < 0) {
-      // same error as the reference (src/models/amplified/photon-number.ts eveStatePaper)
+      // the same errors as the reference (photon-number.ts eveStatePaper, pn-separable/reference.ts)
+      if (this.ex.amplifiedLastError() === 2) {
+        throw new RangeError(`pn-separable: point ${-evaluations - 1} needs more than ${PN_MAX_WORK.toExponential(0)} kernel entries`);
+      }
       throw new InputError('method', "'exact' here: the paper's asymptotic route (Eqs. 105-112) needs gamma_a > 0, G1 > 1 and G2 > 1", 'paper');
     }
     const buf = this.ex.memory.buffer; // may have grown during the call

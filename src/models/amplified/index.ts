@@ -12,6 +12,7 @@ export {
   holevoDiagonal,
   mutualInformationAB,
   photonNumberRate,
+  photonNumberRateQuadrature,
   windowEdges,
   type PnPoint,
   type PnResult,

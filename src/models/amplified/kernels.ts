@@ -6,6 +6,7 @@
  * phase layout, stride 3:          [|gamma|^2, theta1', theta2']
  */
 import { photonNumberRate } from './photon-number.js';
+import { PN_ALPHA } from '../../kernels/pn-separable/spec.js';
 import { phaseRate } from './phase.js';
 
 export type Encoding = 'photon-number' | 'phase';
@@ -56,8 +57,10 @@ export const evaluateBatch: BatchEvaluator = (fixed, points, out) => {
         out[i] = NaN;
         continue;
       }
+      // exact: one fixed-node evaluation at PN_ALPHA (the optimiser's objective; reported points
+      // are re-evaluated with an error estimate by the model)
       const r = photonNumberRate(
-        { photons: [p0, p1], windows: t, G1: fixed.G1, G2: fixed.G2, leak: fixed.leak, tol: fixed.tol },
+        { photons: [p0, p1], windows: t, G1: fixed.G1, G2: fixed.G2, leak: fixed.leak, tol: fixed.tol, alpha: PN_ALPHA },
         fixed.method,
       );
       out[i] = r.rate;

@@ -6,8 +6,10 @@
  * continuous edges of SPEC 3.2: P(k in [lo, hi] | Poisson x) = Q(hi + 1, x) - Q(lo, x).
  */
 import { InputError } from '../../errors.js';
-import { entropyBits, i0e, lgamma, logAddExp, logHyp1f1, poissonCdfWindow, xlog2x } from '../../special/index.js';
+import { entropyBits, holevoTerm, i0e, lgamma, logAddExp, logHyp1f1, poissonCdfWindow, xlog2x } from '../../special/index.js';
 import { integrate } from './quad.js';
+import { pnSeparable } from '../../kernels/pn-separable/reference.js';
+import { PN_ALPHA, PN_ALPHA_FINE, type PnSeparableResult } from '../../kernels/pn-separable/spec.js';
 
 /** Window edges [lo, hi] for bit 0 and bit 1 (Eq. 2a). */
 export interface Windows {
@@ -45,9 +47,9 @@ const SD_RANGE = 9; // integration range: centre +- 9 standard deviations (Gauss
  * the Poisson-mixture P(k in [lo, hi]) = int d|beta| Rician(|beta|; sqrt D, S) [Q(hi+1,|beta|^2) - Q(lo,|beta|^2)]
  * (Eqs. 92-94; for S = 0 a pure Poisson window). Adaptive Gauss-Kronrod to absTol.
  */
-export function displacedThermalWindow(lo: number, hi: number, D: number, S: number, absTol = 1e-15): { value: number; error: number; evaluations: number } {
-  if (hi < lo) return { value: 0, error: 0, evaluations: 0 };
-  if (S <= 0) return { value: poissonCdfWindow(lo, hi, D), error: 0, evaluations: 1 };
+export function displacedThermalWindow(lo: number, hi: number, D: number, S: number, absTol = 1e-15): { value: number; error: number; evaluations: number; converged: boolean } {
+  if (hi < lo) return { value: 0, error: 0, evaluations: 0, converged: true };
+  if (S <= 0) return { value: poissonCdfWindow(lo, hi, D), error: 0, evaluations: 1, converged: true };
   const c = Math.sqrt(D);
   const sd = Math.sqrt(S / 2);
   const a = Math.max(0, c - SD_RANGE * sd - 1);
@@ -61,7 +63,7 @@ export function displacedThermalWindow(lo: number, hi: number, D: number, S: num
   };
   const breaks = [c, Math.sqrt(Math.max(lo, 0)), Math.sqrt(Math.max(hi + 1, 0))];
   const q = integrate(f, a, b, { absTol, relTol: Math.max(1e-11, Math.min(1e-7, 1e4 * absTol)), breaks, maxPanels: 200 });
-  return { value: q.value, error: q.error, evaluations: q.evaluations };
+  return { value: q.value, error: q.error, evaluations: q.evaluations, converged: q.converged };
 }
 
 /** Inputs of one photon-number evaluation. */
@@ -75,8 +77,12 @@ export interface PnPoint {
   G2: number;
   /** leak rE */
   leak: number;
-  /** absolute quadrature tolerance of the window integrals (default 1e-15); larger = faster screening */
+  /** absolute quadrature tolerance of the adaptive witness and the paper route's Bob integrals
+   *  (default 1e-15); the exact route runs on fixed nodes (src/kernels/pn-separable) */
   tol?: number;
+  /** exact route: one evaluation at this panel width (no error estimate) instead of the checked
+   *  pair PN_ALPHA / PN_ALPHA_FINE */
+  alpha?: number;
 }
 
 export interface PnResult {
@@ -90,28 +96,34 @@ export interface PnResult {
   eve?: { n0: number; rho: [number[], number[]] };
   /** trace of Eve's states before normalisation (exact: 1 - truncated mass; paper: see SPEC 3.2) */
   trace: [number, number];
-  /** largest quadrature error estimate */
+  /** largest quadrature error estimate (exact: |value(PN_ALPHA) - value(PN_ALPHA_FINE)| over
+   *  rate, p_check, I(A:B), chi and p(b|a), and the 1-D/2-D difference of p(b|a)) */
   quadError: number;
+  /** false when a quadrature did not meet its tolerance (adaptive) or rounding exceeded its bound
+   *  (exact: negative window probabilities below -1e-15) */
+  quadConverged: boolean;
   evaluations: number;
   method: 'exact' | 'paper';
 }
 
 /** Bob's p(b|a) (Eq. 94): displaced thermal with S = (1-rE)(G1-1) + (G2-1), D = (1-rE) gamma_a^2. */
-export function bobProbabilities(pt: PnPoint): { pba: [[number, number], [number, number]]; error: number; evaluations: number } {
+export function bobProbabilities(pt: PnPoint): { pba: [[number, number], [number, number]]; error: number; evaluations: number; converged: boolean } {
   const w = windowEdges(pt.photons, pt.windows);
   const S = (1 - pt.leak) * (pt.G1 - 1) + (pt.G2 - 1);
   let error = 0;
   let evaluations = 0;
+  let converged = true;
   const row = (a: 0 | 1): [number, number] => {
     const D = (1 - pt.leak) * pt.photons[a];
     const r0 = displacedThermalWindow(w.lo0, w.hi0, D, S, pt.tol ?? 1e-15);
     const r1 = displacedThermalWindow(w.lo1, w.hi1, D, S, pt.tol ?? 1e-15);
     error += r0.error + r1.error;
     evaluations += r0.evaluations + r1.evaluations;
+    converged &&= r0.converged && r1.converged;
     return [r0.value, r1.value];
   };
   const pba: [[number, number], [number, number]] = [row(0), row(1)];
-  return { pba, error, evaluations };
+  return { pba, error, evaluations, converged };
 }
 
 /** I(A:B) of Eq. 95 from p(b|a) with Bayes priors (joint p(a,b|check) = p(b|a)/(2 p_check)). */
@@ -139,10 +151,7 @@ export function holevoDiagonal(q: readonly [number, number], rho: readonly [Arra
   for (let k = 0; k < n; k++) {
     const r0 = rho[0][k] ?? 0;
     const r1 = rho[1][k] ?? 0;
-    const m = q[0] * r0 + q[1] * r1;
-    if (m <= 0) continue;
-    if (r0 > 0) chi += q[0] * r0 * Math.log2(r0 / m);
-    if (r1 > 0) chi += q[1] * r1 * Math.log2(r1 / m);
+    chi += holevoTerm(q[0], q[1], r0, r1);
   }
   return chi;
 }
@@ -175,14 +184,16 @@ export function eveStateExact(
   a: 0 | 1,
   w: Windows,
   absTol = Math.max(10 * (pt.tol ?? 1e-15), 1e-14),
-): { n0: number; comps: Float64Array; pCheckA: number; error: number; evaluations: number; truncated: number } {
+): { n0: number; comps: Float64Array; pCheckA: number; error: number; evaluations: number; truncated: number; converged: boolean } {
   const rE = pt.leak;
   const tolInner = pt.tol ?? 1e-15;
   const S2 = pt.G2 - 1;
+  let converged = true;
   const g = (r: number): { v: number; e: number; k: number } => {
     const D = (1 - rE) * r * r;
     const x0 = displacedThermalWindow(w.lo0, w.hi0, D, S2, tolInner);
     const x1 = displacedThermalWindow(w.lo1, w.hi1, D, S2, tolInner);
+    converged &&= x0.converged && x1.converged;
     return { v: x0.value + x1.value, e: x0.error + x1.error, k: x0.evaluations + x1.evaluations };
   };
   const ga = Math.sqrt(pt.photons[a]);
@@ -238,6 +249,7 @@ export function eveStateExact(
     nodes = q.nodes;
     weights = q.weights;
     outerErr = q.error;
+    converged &&= q.converged;
     gvals = Array.from(nodes, (r) => cache.get(r) ?? f(r));
   }
   // Fock components: sum over the same nodes (Eq. 102 Poisson weights).
@@ -263,7 +275,7 @@ export function eveStateExact(
   let sum = 0;
   for (const c of comps) sum += c;
   const truncated = pCheckA > 0 ? Math.max(0, 1 - sum / pCheckA) : 0;
-  return { n0, comps, pCheckA, error: outerErr + innerErr, evaluations, truncated };
+  return { n0, comps, pCheckA, error: outerErr + innerErr, evaluations, truncated, converged };
 }
 
 /**
@@ -335,10 +347,45 @@ export function eveStatePaper(
   return { n0, comps, evaluations };
 }
 
+const pba2 = (p: readonly number[]): [[number, number], [number, number]] => [[p[0]!, p[1]!], [p[2]!, p[3]!]];
+
+/** The separable kernel's input for a point (src/kernels/pn-separable/spec.ts). */
+function separableInput(pt: PnPoint, alpha: number) {
+  const [t1, t2, t3, t4] = pt.windows as [number, number, number, number];
+  return { p0: pt.photons[0], p1: pt.photons[1], t1, t2, t3, t4, G1: pt.G1, G2: pt.G2, rE: pt.leak, alpha };
+}
+
 /**
  * One photon-number-encoding key rate Lf/L = p_check (I(A:B) - chi) (Eq. 7) at fixed parameters.
+ * 'exact' runs the separable fixed-node kernel (src/kernels/pn-separable): with `pt.alpha` once, else
+ * at PN_ALPHA_FINE with PN_ALPHA beside it as the error estimate; 'paper' the asymptotic route.
  */
 export function photonNumberRate(pt: PnPoint, method: 'exact' | 'paper' = 'exact', withState = false): PnResult {
+  if (method === 'paper') return photonNumberRateQuadrature(pt, 'paper', withState);
+  const fine = pnSeparable(separableInput(pt, pt.alpha ?? PN_ALPHA_FINE), withState);
+  let quadError = fine.bobDiff;
+  let evaluations = fine.work.kernel + fine.work.window;
+  if (pt.alpha === undefined) {
+    const coarse: PnSeparableResult = pnSeparable(separableInput(pt, PN_ALPHA));
+    evaluations += coarse.work.kernel + coarse.work.window;
+    const d = (a: number, b: number): number => (Number.isFinite(a - b) ? Math.abs(a - b) : Infinity);
+    quadError = Math.max(quadError, d(fine.rate, coarse.rate), d(fine.pCheck, coarse.pCheck), d(fine.iAB, coarse.iAB), d(fine.chi, coarse.chi));
+    for (let j = 0; j < 4; j++) quadError = Math.max(quadError, d(fine.pba[j]!, coarse.pba[j]!));
+  }
+  const res: PnResult = {
+    rate: fine.rate, pCheck: fine.pCheck, iAB: fine.iAB, chi: fine.chi, pba: pba2(fine.pba), trace: fine.trace,
+    quadError, quadConverged: fine.clamped === 0, evaluations, method: 'exact',
+  };
+  if (withState && fine.eve) res.eve = fine.eve;
+  return res;
+}
+
+/**
+ * The adaptive-quadrature route: the exact Eve state by nested adaptive Gauss-Kronrod
+ * (`eveStateExact`, the accuracy witness of the separable kernel in the tests) or the paper's
+ * asymptotic route (Bob's p(b|a) adaptive in both).
+ */
+export function photonNumberRateQuadrature(pt: PnPoint, method: 'exact' | 'paper' = 'exact', withState = false): PnResult {
   const bob = bobProbabilities(pt);
   const { iAB, pCheck } = mutualInformationAB(bob.pba);
   const w = windowEdges(pt.photons, pt.windows);
@@ -347,6 +394,7 @@ export function photonNumberRate(pt: PnPoint, method: 'exact' | 'paper' = 'exact
   const q: [number, number] = [pCheckA[0] / (2 * pCheck), pCheckA[1] / (2 * pCheck)];
   let evaluations = bob.evaluations;
   let quadError = bob.error;
+  let quadConverged = bob.converged;
   const states: { n0: number; comps: Float64Array }[] = [];
   const trace: [number, number] = [0, 0];
   for (const a of [0, 1] as const) {
@@ -359,6 +407,7 @@ export function photonNumberRate(pt: PnPoint, method: 'exact' | 'paper' = 'exact
       const st = eveStateExact(pt, a, w);
       evaluations += st.evaluations;
       quadError = Math.max(quadError, st.error, Math.abs(st.pCheckA - pCheckA[a]));
+      quadConverged &&= st.converged;
       trace[a] = 1 - st.truncated;
       states.push({ n0: st.n0, comps: st.comps });
     } else {
@@ -382,7 +431,7 @@ export function photonNumberRate(pt: PnPoint, method: 'exact' | 'paper' = 'exact
   }
   const chi = pt.leak === 0 ? 0 : holevoDiagonal(q, rho); // rE = 0: Eve holds vacuum
   const rate = pCheck * (iAB - chi); // Eq. 7, not clipped
-  const res: PnResult = { rate, pCheck, iAB, chi, pba: bob.pba, trace, quadError, evaluations, method };
+  const res: PnResult = { rate, pCheck, iAB, chi, pba: bob.pba, trace, quadError, quadConverged, evaluations, method };
   if (withState) res.eve = { n0: nLo, rho: [Array.from(rho[0]), Array.from(rho[1])] };
   return res;
 }

@@ -1,0 +1,13 @@
+// Poisson log pmf (f64), AssemblyScript port of src/special/poisson.ts: Loader's saddle-point form
+// -bd0(n, lambda) - log(2 pi n)/2 - stirlingCorr(n) for n >= 10, the direct form below.
+import { lgamma, log1pmxImpl, stirlingCorrImpl } from './gamma';
+
+const LOG_SQRT_2PI: f64 = 0.9189385332046728;
+
+export function logPoissonPmf(n: f64, lambda: f64): f64 {
+  if (lambda == 0) return n == 0 ? 0 : -Infinity;
+  if (n < 10) return n * Math.log(lambda) - lambda - lgamma(n + 1);
+  const u = (n - lambda) / lambda;
+  const bd0 = lambda * ((1 + u) * log1pmxImpl(u) + u * u);
+  return -bd0 - 0.5 * Math.log(n) - LOG_SQRT_2PI - stirlingCorrImpl(n);
+}
