@@ -4,7 +4,8 @@
 //   w_a = gamma_a A_a + B_a                                  (SPEC 2, [L] Eq. 12 / Eq. 20)
 //   P F_cond = sum_a w_a ln w_a - sum_i sum_k m_i(k) ln m_i(k) + (N-1) P ln P   (total correlation,
 //   [L] Eq. 27 numerator), divided by ln 2 once at the end to give bits.
-//   'joint' (Eq. 27, default): F = P I;  'conditional': F = I.   0 ln 0 = 0, P = 0 gives F = 0.
+//   'joint' (Eq. 27, default): F = P I;  'conditional': F = I.   0 ln 0 = 0, P = 0 gives F = 0;
+//   a NaN or negative w gives F = NaN (as the reference twin).
 //
 // Memory ABI (all pointers are byte offsets into this module's exported memory, owned by the host;
 // the host places its buffers at or above heapBase(), 16-byte aligned, and grows memory itself):
@@ -56,8 +57,9 @@ function fillMarginalIndex(dim: i32, parties: i32, n: i32, idxPtr: usize): void 
   }
 }
 
+// 0 where x = 0; NaN for x < 0 or NaN (log of those is NaN)
 @inline function xlnx(x: f64): f64 {
-  return x > 0 ? x * Math.log(x) : 0;
+  return x == 0 ? 0 : x * Math.log(x);
 }
 
 function objectiveScalar(
@@ -80,7 +82,7 @@ function objectiveScalar(
       store<f64>(m, load<f64>(m) + w);
     }
   }
-  if (!(P > 0)) return 0;
+  if (!(P > 0)) return P == 0 && sumJoint == 0 ? 0 : NaN;
   let sumMarg: f64 = 0;
   for (let j = 0; j < nd; j++) sumMarg += xlnx(load<f64>(margPtr + (<usize>j << 3)));
   const joint = (sumJoint - sumMarg + <f64>(parties - 1) * P * Math.log(P)) * INV_LN2;
@@ -89,7 +91,7 @@ function objectiveScalar(
 
 // ---------------------------------------------------------------- f64x2 (SIMD build only)
 
-// x ln x per lane (0 where x <= 0): f64x2 port of musl's table-driven log.c (the algorithm of AS's
+// x ln x per lane (0 where x = 0, NaN where x < 0 or NaN, as xlnx): f64x2 port of musl's table-driven log.c (the algorithm of AS's
 // NativeMath.log, same tables, same operation order, no FMA in Wasm), so each lane equals the scalar
 // build's x * Math.log(x) bit for bit. Lanes in musl's near-1 window [0x3FEE.., 0x3FF109..) use a
 // separate polynomial there; such vectors (rare for probabilities) go through the scalar log.
@@ -139,7 +141,8 @@ function objectiveScalar(
     f64x2.add(f64x2.add(lo, f64x2.mul(r2, f64x2.splat(A0))), f64x2.mul(f64x2.mul(r, r2), poly)),
     hi,
   );
-  return v128.and(f64x2.mul(x, y), positive);
+  const other = v128.and(f64x2.splat(NaN), f64x2.ne(x, f64x2.splat(0.0))); // 0 at x = 0, else NaN
+  return v128.bitselect(f64x2.mul(x, y), other, positive);
 }
 
 // Two gamma points (each with its own problem) per f64x2; lane 0 = point p, lane 1 = point p+1.
@@ -175,8 +178,10 @@ function objectivePair(
   const p1 = f64x2.extract_lane(P, 1);
   let j0 = f64x2.extract_lane(joint, 0);
   let j1 = f64x2.extract_lane(joint, 1);
-  if (!(p0 > 0)) j0 = 0; else if (conditional) j0 = j0 / p0;
-  if (!(p1 > 0)) j1 = 0; else if (conditional) j1 = j1 / p1;
+  const s0 = f64x2.extract_lane(sumJoint, 0);
+  const s1 = f64x2.extract_lane(sumJoint, 1);
+  if (!(p0 > 0)) j0 = p0 == 0 && s0 == 0 ? 0 : NaN; else if (conditional) j0 = j0 / p0;
+  if (!(p1 > 0)) j1 = p1 == 0 && s1 == 0 ? 0 : NaN; else if (conditional) j1 = j1 / p1;
   store<f64>(outPtr, j0);
   store<f64>(outPtr + 8, j1);
 }

@@ -95,6 +95,7 @@ export function registerLeakage(program: Command): void {
                 ['gamma', r.gamma.map(formatNum).join(',')],
                 ['q_v', r.q],
                 ['evaluations', r.evaluations],
+                ['status', `${r.status}${r.nanEvents ? ` (${r.nanEvents} NaN events)` : ''}`],
                 ['method', r.method],
               ],
             ),
@@ -130,8 +131,8 @@ export function registerLeakage(program: Command): void {
           bar.stop();
           if (o.out) {
             const csv = stringify(
-              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, JSON.stringify(r.settings), r.gamma.join(' '), r.evaluations, r.method, r.backend, JSON.stringify(r.tolerance)]),
-              { header: true, columns: ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations', 'method', 'backend', 'tolerance'] },
+              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, JSON.stringify(r.settings), r.gamma.join(' '), r.evaluations, r.method, r.backend, JSON.stringify(r.tolerance), r.status, r.nanEvents]),
+              { header: true, columns: ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations', 'method', 'backend', 'tolerance', 'status', 'nanEvents'] },
             );
             writeAtomic(o.out, csv);
           }

@@ -9,6 +9,7 @@ import { createWasmBackend, simdSupported } from '../../src/backends/wasm/index.
 import { resolveBackend } from '../../src/backends/registry.js';
 import { KERNELS } from '../../src/backends/kernels.js';
 import type { Backend } from '../../src/backends/backend.js';
+import type { LeakageObjectiveBatch } from '../../src/kernels/leakage-objective/spec.js';
 import { agreementCases, coefficients, termScale, worstAgreement } from './cases.js';
 
 const cases = agreementCases();
@@ -94,6 +95,52 @@ describe('scalar and SIMD builds', () => {
       let differing = 0;
       for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differing++;
       expect(differing, c.label).toBe(0);
+    }
+  });
+});
+
+describe('NaN and negative weights (a bug upstream) give NaN, never a silent 0', () => {
+  // d=2 N=2: problem 0 valid, 1 a NaN coefficient, 2 a negative B, 3 all zero (P = 0: F = 0),
+  // 4 a negative A that cancels to P = 0; points also carry a NaN gamma. Odd count, and the order
+  // pairs every kind with every other in the SIMD lanes.
+  const n = 4;
+  const good = coefficients({ dim: 2, parties: 2, leakage: 0.2, visibility: 0.6, model: 'uniform', theta: 0 });
+  const nanCoef = good.slice();
+  nanCoef[1] = Number.NaN;
+  const negB = good.slice();
+  negB[n + 2] = -1e-3;
+  const cancel = [0, 0, 0, -0.25, 0.25, 0, 0, 0]; // gamma_3 = 1: w = (0.25, 0, 0, -0.25), P = 0
+  const coef = Float64Array.from([...good, ...nanCoef, ...negB, ...Array(2 * n).fill(0), ...cancel]);
+  const kinds: [number, number[]][] = [[0, [0.5, 0.5, 0.5, 0.5]], [0, [0.1, Number.NaN, 0.2, 0]], [1, [0.3, 0.7, 0, 1]], [2, [0, 0, 0, 0]], [3, [0.4, 0.2, 0.9, 1]], [4, [0, 0, 0, 1]], [1, [0, 0, 0, 0]]];
+  const seq: [number, number[]][] = [];
+  for (const x of kinds) for (const y of kinds) seq.push(x, y);
+  seq.push(kinds[0]!);
+  const batchOf = (objective: 'joint' | 'conditional'): LeakageObjectiveBatch => ({
+    dim: 2,
+    parties: 2,
+    coef,
+    gammas: Float64Array.from(seq.flatMap(([, g]) => g)),
+    problemOf: Uint32Array.from(seq.map(([p]) => p)),
+    objective,
+  });
+  const bad = (p: number, g: number[]) => p === 1 || p === 2 || p === 4 || g.some(Number.isNaN);
+
+  it.each(['joint', 'conditional'] as const)('reference and both wasm builds: NaN exactly at the bad points (%s)', async (objective) => {
+    const b = batchOf(objective);
+    const ref = leakageObjectiveReference(b);
+    seq.forEach(([p, g], i) => {
+      if (bad(p, g)) expect(ref[i], `point ${i} (problem ${p})`).toBeNaN();
+      else expect(Number.isFinite(ref[i]!), `point ${i} (problem ${p})`).toBe(true);
+      if (p === 3) expect(ref[i]).toBe(0);
+    });
+    expect(ref.filter((x) => x > 0).length).toBeGreaterThan(0);
+    for (const flavor of flavors) {
+      const be = createWasmBackend({ flavor });
+      await be.init();
+      const got = await be.run<unknown, Float64Array>(KERNELS.leakageObjective, b);
+      const good = Array.from(ref.keys()).filter((i) => !Number.isNaN(ref[i]!));
+      expect(Array.from(got, Number.isNaN), flavor).toEqual(Array.from(ref, Number.isNaN));
+      for (const i of good) expect(Math.abs(got[i]! - ref[i]!), `${flavor} point ${i}`).toBeLessThanOrEqual(1e-12 * Math.abs(ref[i]!) + 4e-15 * termScale(b, i));
     }
   });
 });

@@ -161,15 +161,21 @@ export function termScale(b: LeakageObjectiveBatch, i: number): number {
   return b.objective === 'conditional' && P > 0 ? S / P : S;
 }
 
-/** Worst violation ratio |F - F_ref| / (1e-12 |F_ref| + 4e-15 S) over a batch (<= 1 passes). */
+/**
+ * Worst violation ratio |F - F_ref| / (1e-12 |F_ref| + 4e-15 S) over a batch (<= 1 passes).
+ * A NaN in `got` or `ref` (at any index) or a length mismatch gives ratio Infinity (fails).
+ */
 export function worstAgreement(b: LeakageObjectiveBatch, got: Float64Array, ref: Float64Array): { ratio: number; index: number } {
+  if (got.length !== ref.length || ref.length !== b.problemOf.length) return { ratio: Infinity, index: -1 };
   let ratio = 0;
   let index = -1;
   for (let i = 0; i < ref.length; i++) {
+    if (Number.isNaN(got[i]!) || Number.isNaN(ref[i]!)) return { ratio: Infinity, index: i };
     const tol = 1e-12 * Math.abs(ref[i]!) + 4e-15 * termScale(b, i);
     const d = Math.abs(got[i]! - ref[i]!);
-    const r = tol > 0 ? d / tol : d === 0 && !Number.isNaN(got[i]!) ? 0 : Infinity;
-    if (!(r <= ratio)) {
+    const r = tol > 0 ? d / tol : d === 0 ? 0 : Infinity;
+    if (Number.isNaN(r)) return { ratio: Infinity, index: i }; // e.g. Inf - Inf
+    if (r > ratio) {
       ratio = r;
       index = i;
     }

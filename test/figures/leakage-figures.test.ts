@@ -5,7 +5,6 @@
  *  - R = 0 at and below the corrected threshold v* = 1/(1 + D(1-L));
  *  - R(v = 1) = (1 - L) log2 d for every (d, N) (uniform leakage, perfect GHZ key);
  *  - R = 0 for v <= 1/(1+D) (fully separable state).
- * Runs only once the leakage model exports rate() and threshold().
  */
 import { describe, expect, it } from 'vitest';
 import { missingRequirement } from '../../src/figures/index.js';
@@ -16,7 +15,6 @@ import { leakageFig4 } from '../../src/figures/leakage-fig4.js';
 import { renderSvg } from '../../src/figures/render.js';
 import { legendLabels, parseXml } from './xml.js';
 
-const available = (await missingRequirement(leakageFig1)) === undefined;
 const h2 = (p: number) => (p <= 0 || p >= 1 ? 0 : -p * Math.log2(p) - (1 - p) * Math.log2(1 - p));
 
 function closedForm22(v: number, L: number): number {
@@ -30,7 +28,7 @@ function closedForm22(v: number, L: number): number {
   return e < 0.5 ? P * (1 - h2(e)) : 0;
 }
 
-describe.runIf(available)('[L] figures (quick grids)', () => {
+describe('[L] figures (quick grids)', () => {
   it('Fig. 1 matches the d = 2, N = 2 closed form and the corrected thresholds', async () => {
     const [p] = await leakageFig1.build({ quick: true });
     expect(legendLabels(parseXml(await renderSvg(p!.chart)))).toEqual(['L = 0.1', 'L = 0.2', 'L = 0.3']);

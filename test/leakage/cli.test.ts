@@ -38,6 +38,9 @@ describe('keyrate leakage CLI', () => {
     expect(j.gamma).toHaveLength(4);
     expect(j.evaluations).toBeGreaterThan(0);
     expect(j.settings).toHaveLength(2);
+    expect(j.status).toBe('optimum');
+    expect(j.nanEvents).toBe(0);
+    expect(j.convergence.agreeing).toBeGreaterThanOrEqual(2);
   });
   it('rate table output', async () => {
     expect(await cli('rate', '--leakage', '0.1', '--visibility', '0.6')).toBe(0);
@@ -55,6 +58,8 @@ describe('keyrate leakage CLI', () => {
     const col = lines[0]!.split(',').indexOf('backend');
     expect(col).toBeGreaterThan(0);
     for (const line of lines.slice(1)) expect(line).toMatch(/,(wasm|reference)[^,]*,"\{/);
+    expect(lines[0]).toMatch(/,tolerance,status,nanEvents$/);
+    for (const line of lines.slice(1)) expect(line).toMatch(/,optimum,0$/);
   });
   it('repeaters --json', async () => {
     expect(await cli('repeaters', '--visibility', '0.95', '--leakage', '0.1', '--max-repeaters', '2', '--rule', 'swap', '--json')).toBe(0);

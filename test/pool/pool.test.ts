@@ -134,6 +134,7 @@ describe('shared-memory batches', () => {
     const sh = allocSharedBatch(pts, n);
     sh.gammas.set(c.batch.gammas);
     sh.problemOf.set(c.batch.problemOf);
+    // NaN prefill: a slot no chunk wrote stays NaN, and worstAgreement fails on any NaN
     const out = new Float64Array(new SharedArrayBuffer(pts * 8)).fill(Number.NaN);
     const pool = await createLeakagePool({ workers: 2, chunkPoints: 1000, log: () => {} });
     try {
@@ -141,7 +142,7 @@ describe('shared-memory batches', () => {
       expect(got).toBe(out);
       expect(worstAgreement(c.batch, out, refs[3]!).ratio).toBeLessThanOrEqual(1);
       // a plain `out` receives a copy
-      const plain = new Float64Array(pts);
+      const plain = new Float64Array(pts).fill(Number.NaN);
       expect(await pool.evaluate(c.batch, { out: plain })).toBe(plain);
       expect(worstAgreement(c.batch, plain, refs[3]!).ratio).toBeLessThanOrEqual(1);
       await expect(pool.evaluate(c.batch, { out: new Float64Array(3) })).rejects.toThrow(/out length 3/);

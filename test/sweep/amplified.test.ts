@@ -12,9 +12,8 @@ import { validateSpec } from '../../src/sweep/spec.js';
 import { read, tmp } from './helpers.js';
 
 const model = (await import('../../src/models/amplified/index.js')) as unknown as Record<string, unknown>;
-const available = typeof model['rate'] === 'function';
 
-describe.runIf(available)('amplified evaluators', () => {
+describe('amplified evaluators', () => {
   it('rows equal direct model calls (no warm start); columns flatten photons/windows', async () => {
     const out = tmp();
     const spec = validateSpec({

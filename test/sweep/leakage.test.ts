@@ -9,11 +9,9 @@ import { runSweep } from '../../src/sweep/runner.js';
 import { validateSpec } from '../../src/sweep/spec.js';
 import { read, tmp } from './helpers.js';
 
-const model = (await import('../../src/models/leakage/index.js')) as unknown as Record<string, unknown>;
-const available = typeof model['rate'] === 'function' && typeof model['threshold'] === 'function';
 const h2 = (p: number) => (p <= 0 || p >= 1 ? 0 : -p * Math.log2(p) - (1 - p) * Math.log2(1 - p));
 
-describe.runIf(available)('leakage evaluators', () => {
+describe('leakage evaluators', () => {
   it('rate sweep (warm-started along visibility) matches the d = 2, N = 2 closed form', async () => {
     const out = tmp();
     await runSweep(validateSpec({

@@ -5,7 +5,7 @@ import type { LeakageObjectiveBatch } from '../../src/kernels/leakage-objective/
 import { leakageGridScreenReference } from '../../src/kernels/leakage-grid-screen/reference.js';
 import { gridPoint, type LeakageGridScreenInput, type LeakageGridScreenOutput } from '../../src/kernels/leakage-grid-screen/spec.js';
 import { objectiveAt } from '../../src/kernels/leakage-objective/reference.js';
-import { probeDf64 } from '../../src/backends/webgpu/df64-probe.js';
+import { DF64_PROBE_INPUTS, probeDf64 } from '../../src/backends/webgpu/df64-probe.js';
 
 const be = await openWebgpu();
 afterAll(async () => {
@@ -159,13 +159,34 @@ describe.skipIf(!be)('webgpu backend (Dawn)', () => {
     await small!.dispose();
   });
 
-  it('df64 start-up probe runs and reports whether two-sum error terms survive', async () => {
+  it('df64 start-up probe: its exact terms and its verdict match an f32 emulation of the same algorithms', async () => {
+    // independent expectation: the probe's WGSL run in JS with every operation rounded to f32
+    // (Math.fround), i.e. what a correct IEEE f32 adapter without reassociation or FMA returns
+    const f = Math.fround;
+    const { a, b, x, y } = DF64_PROBE_INPUTS;
+    const s = f(a + b);
+    const bb = f(s - a);
+    const twoSum = f(f(a - f(s - bb)) + f(b - bb));
+    const fastTwoSum = f(b - f(s - a));
+    const p = f(x * y);
+    const split = (v: number) => {
+      const c = f(4097 * v);
+      const hi = f(c - f(c - v));
+      return [hi, f(v - hi)] as const;
+    };
+    const [xh, xl] = split(x);
+    const [yh, yl] = split(y);
+    const twoProduct = f(f(f(f(f(xh * yh) - p) + f(xh * yl)) + f(xl * yh)) + f(xl * yl));
+    // the emulated error terms are the exact rounding errors (f64 arithmetic, exact here), nonzero
+    expect(s + twoSum).toBe(a + b);
+    expect(fastTwoSum).toBe(twoSum);
+    expect(p + twoProduct).toBe(x * y);
+    expect(twoSum).not.toBe(0);
+    expect(twoProduct).not.toBe(0);
     const res = await probeDf64(be!.device!);
-    // exact error terms are nonzero by construction; ok iff the adapter reproduces them
-    expect(res.twoSum.exact).not.toBe(0);
-    expect(res.ok).toBe(
-      [res.twoSum, res.fastTwoSum, res.twoProduct].every((t) => t.got === Math.fround(t.exact)),
-    );
+    expect([res.twoSum.exact, res.fastTwoSum.exact, res.twoProduct.exact]).toEqual([twoSum, fastTwoSum, twoProduct]);
+    const correct = res.twoSum.got === twoSum && res.fastTwoSum.got === fastTwoSum && res.twoProduct.got === twoProduct;
+    expect(res.ok).toBe(correct);
     console.log(`df64 probe: ${JSON.stringify(res)}`);
   });
 });

@@ -43,11 +43,16 @@ export interface Df64ProbeResult {
   twoProduct: { got: number; exact: number };
 }
 
+/** The probe's inputs (f32 values): two-sum of a + b, two-product of x * y. */
+export const DF64_PROBE_INPUTS = {
+  a: 1,
+  b: Math.fround(1e-8 + 2 ** -40), // far below 1 ulp of a in f32
+  x: Math.fround(1 + 2 ** -12),
+  y: Math.fround(1 - 2 ** -13),
+} as const;
+
 export async function probeDf64(device: GPUDevice): Promise<Df64ProbeResult> {
-  const a = 1;
-  const b = Math.fround(1e-8 + 2 ** -40); // far below 1 ulp of a in f32
-  const x = Math.fround(1 + 2 ** -12);
-  const y = Math.fround(1 - 2 ** -13);
+  const { a, b, x, y } = DF64_PROBE_INPUTS;
   const input = new Float32Array([a, b, x, y]);
   const mod = device.createShaderModule({ code: PROBE_WGSL });
   const pipe = device.createComputePipeline({ layout: 'auto', compute: { module: mod, entryPoint: 'main' } });

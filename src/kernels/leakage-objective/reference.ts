@@ -4,7 +4,8 @@
  */
 import { checkBatchShape, type LeakageObjectiveBatch, type Objective } from './spec.js';
 
-const xlog2x = (x: number): number => (x > 0 ? x * Math.log2(x) : 0);
+// 0 log 0 = 0; a negative or NaN weight gives NaN (it can only come from a bug upstream)
+const xlog2x = (x: number): number => (x === 0 ? 0 : x * Math.log2(x));
 
 /**
  * F for one gamma point. `coef` holds A at [coefOffset, +n) and B at [coefOffset+n, +n);
@@ -36,7 +37,8 @@ export function objectiveAt(
       marg[i * dim + k] += w;
     }
   }
-  if (!(P > 0)) return 0;
+  // P = 0 (every w = 0): no key, F = 0; NaN / negative weights: NaN, never a silent 0
+  if (!(P > 0)) return P === 0 && sumJoint === 0 ? 0 : NaN;
   let sumMarg = 0;
   for (let j = 0; j < dim * parties; j++) sumMarg += xlog2x(marg[j]!);
   const joint = sumJoint - sumMarg + (parties - 1) * P * Math.log2(P);

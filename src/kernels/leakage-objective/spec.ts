@@ -13,7 +13,8 @@
  * correlation) information in bits satisfies
  *     P * I(A_1..A_N | ?) = sum_a w_a log2 w_a - sum_i sum_k m_i(k) log2 m_i(k) + (N-1) P log2 P,
  * so the 'joint' objective (Eq. 27, default) is F = P * I and the 'conditional' one is F = I.
- * 0 log 0 = 0; P = 0 gives F = 0.
+ * 0 log 0 = 0; P = 0 gives F = 0. A NaN or negative w_a (NaN or negative coefficients: a bug
+ * upstream) gives F = NaN, never a silent 0; callers count such values (leakage model `nanEvents`).
  */
 export type Objective = 'joint' | 'conditional';
 

@@ -12,14 +12,14 @@ import { check, checkObject, params, ranged } from '../../validate.js';
 import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 import { leakageObjectiveReference } from '../../kernels/leakage-objective/reference.js';
 import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
-import { eveMinMany, type EveOptions, type Evaluate } from './optimize.js';
+import { eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate } from './optimize.js';
 import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
 import { mulberry32 } from '../../util/prng.js';
 import { memoAsync } from '../../util/memo.js';
 
 export * from './state.js';
 export * from './attack.js';
-export { eveMinMany, objectiveGradient, defaultGrid, type EveOptions, type EveMin, type Evaluate } from './optimize.js';
+export { eveMinMany, objectiveGradient, defaultGrid, type EveOptions, type EveMin, type EveStatus, type EveConvergence, type Evaluate } from './optimize.js';
 export type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 
 const objectiveSchema = ranged(z.enum(['joint', 'conditional']), "'joint' | 'conditional'");
@@ -147,7 +147,8 @@ export interface RateInput {
   objective?: Objective;
   /** fixed measurement settings (one per party): no search over x */
   settings?: Settings;
-  /** 'family' (default: the paper's families), 'general' (family + random search over all projective measurements) */
+  /** 'family' (default: the paper's families), 'general' (family, and independently of it a random
+   *  search over all projective measurements + pattern search; the better of the two) */
   settingsSearch?: 'family' | 'general';
   /** warm start: settings to include among the candidates (e.g. the optimum of a neighbouring point) */
   start?: Settings;
@@ -187,9 +188,17 @@ export interface RateResult {
   /** objective evaluations (kernel points) */
   evaluations: number;
   method: string;
-  tolerance: { angle: number; step: number; grid: number; starts: number };
+  tolerance: { angle: number; step: number; grid: number; starts: number; value: number };
   settingsSearch: SettingsSearch;
   backend: string;
+  /** Eve's minimisation at the reported settings: 'optimum' or 'not-converged' (criterion in
+   *  optimize.ts: best start stopped on stepTol, >= 2 distinct starts agree within valueTol, no NaN) */
+  status: EveStatus;
+  convergence: EveConvergence;
+  /** NaN objective values / gradients met over every candidate of this call (0 unless a bug) */
+  nanEvents: number;
+  /** 'general': objective value of the family search and of the independent general search */
+  searches?: { family: number; general: number };
 }
 
 const angle = ranged(z.number().finite(), 'a finite angle (rad)');
@@ -224,6 +233,7 @@ const rateSchema = z.object({
       starts: ranged(z.number().int().min(1).max(256), 'integer in [1, 256]').optional(),
       maxIter: ranged(z.number().int().min(0), 'integer >= 0').optional(),
       stepTol: ranged(z.number().gt(0), '> 0').optional(),
+      valueTol: ranged(z.number().gt(0), '> 0').optional(),
     })
     .optional(),
   angleTol: ranged(z.number().gt(0), '> 0').optional(),
@@ -298,7 +308,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
   const n = dim ** parties;
   const eve: EveOptions = i.eve ?? {};
   const grid = eve.grid ?? (n <= 4 ? 6 : n <= 9 ? 3 : 2);
-  const tolerance = { angle: i.angleTol ?? 1e-6, step: eve.stepTol ?? 1e-12, grid, starts: eve.starts ?? 4 };
+  const tolerance = { angle: i.angleTol ?? 1e-6, step: eve.stepTol ?? 1e-12, grid, starts: eve.starts ?? 4, value: eve.valueTol ?? 1e-9 };
   const search: SettingsSearch = fixed ? 'fixed' : (i.settingsSearch ?? 'family');
   const q = qOf(dim, parties, v);
   const common = { dim, parties, leakage: L, visibility: v, model, objective, q, tolerance, settingsSearch: search, backend };
@@ -306,10 +316,12 @@ export async function rate(input: RateInput): Promise<RateResult> {
   if (q >= 1) {
     // v <= 1/(1+D): rho_v is fully separable ([L] below Eq. 7); Eve sends product states only, R = 0
     const s0 = fixed ?? familySettings(dim, parties, 0);
-    return { ...common, rate: 0, settings: s0, gamma: new Array(n).fill(0), objectiveValue: 0, evaluations: 0, method: 'fully separable (v <= 1/(1+d^(N-1))): R = 0 without optimisation' };
+    const convergence: EveConvergence = { starts: 0, agreeing: 0, stopped: true, nanEvents: 0, valueTol: tolerance.value };
+    return { ...common, rate: 0, settings: s0, gamma: new Array(n).fill(0), objectiveValue: 0, evaluations: 0, method: 'fully separable (v <= 1/(1+d^(N-1))): R = 0 without optimisation', status: 'optimum', convergence, nanEvents: 0 };
   }
 
   let evaluations = 0;
+  let nanEvents = 0;
   const solve = async (cands: Settings[]) => {
     const problems = cands.map((s) => {
       const { pEnt, pSep } = entSepCorrelations(dim, s);
@@ -321,18 +333,20 @@ export async function rate(input: RateInput): Promise<RateResult> {
     });
     const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve);
     evaluations += r.evaluations;
+    for (const m of r.mins) nanEvents += m.convergence.nanEvents;
     return r.mins;
   };
 
-  let best: { s: Settings; value: number; gamma: Float64Array };
-  const pick = (cands: Settings[], mins: { value: number; gamma: Float64Array }[], cur?: typeof best) => {
+  let best: { s: Settings; value: number; gamma: Float64Array; eve: EveMin };
+  const pick = (cands: Settings[], mins: EveMin[], cur?: typeof best) => {
     let b = cur;
     mins.forEach((m, k) => {
       // ties (relative 1e-12, e.g. theta = 0 vs pi, equal by relabelling) keep the earlier candidate
-      if (!b || m.value > b.value + 1e-12 * Math.abs(b.value)) b = { s: cands[k]!, value: m.value, gamma: m.gamma };
+      if (!b || m.value > b.value + 1e-12 * Math.abs(b.value)) b = { s: cands[k]!, value: m.value, gamma: m.gamma, eve: m };
     });
     return b!;
   };
+  let searches: RateResult['searches'];
   let method: string;
   if (fixed) {
     const c = [fixed];
@@ -356,6 +370,8 @@ export async function rate(input: RateInput): Promise<RateResult> {
     }
     method = dim === 2 ? `family (parties 1..${parties - 1} in Z, party ${parties} at theta in XZ plane): 13-point scan + bracket refinement` : 'family (all parties computational basis)';
     if (search === 'general') {
+      // independent of the family result: starts from its own random candidates only
+      const family = best;
       const rand = mulberry32(i.seed ?? 1);
       const samples = i.samples ?? 24;
       const general: Settings[] = [];
@@ -367,7 +383,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
         );
       }
       if (dim > 2) general.push(Array.from({ length: parties }, () => ({ basis: 'fourier' as const })));
-      best = pick(general, await solve(general), best);
+      best = pick(general, await solve(general));
       if (dim === 2) {
         // coordinate pattern search over all 2N Bloch angles from the best candidate
         let h = 0.5;
@@ -388,6 +404,8 @@ export async function rate(input: RateInput): Promise<RateResult> {
           if (!(best.value > before)) h /= 2;
         }
       }
+      searches = { family: family.value, general: best.value };
+      best = pick([best.s], [best.eve], family); // the better of the two (ties: the family)
       method += `; general: ${samples} random ${dim === 2 ? 'Bloch-angle settings + pattern search' : 'unitaries + Fourier basis'} (seed ${i.seed ?? 1})`;
     }
     method += '; Eve: grid screen + projected-gradient multi-start (+ Eq. 16 start)';
@@ -402,6 +420,10 @@ export async function rate(input: RateInput): Promise<RateResult> {
     objectiveValue: best.value,
     evaluations,
     method,
+    status: best.eve.status,
+    convergence: best.eve.convergence,
+    nanEvents,
+    ...(searches ? { searches } : {}),
   };
 }
 
@@ -439,6 +461,8 @@ export interface CurveRow {
   /** backend(s) that computed the point's objective batches */
   backend: string;
   tolerance: RateResult['tolerance'];
+  status: RateResult['status'];
+  nanEvents: number;
 }
 
 export async function curve(input: CurveInput): Promise<CurveRow[]> {
@@ -462,7 +486,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
     for (const v of i.visibilities) {
       const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, workers: input.workers, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
       prev = r.settings;
-      rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method, backend: r.backend, tolerance: r.tolerance });
+      rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method, backend: r.backend, tolerance: r.tolerance, status: r.status, nanEvents: r.nanEvents });
       input.onProgress?.(rows.length, total);
     }
   }

@@ -12,6 +12,13 @@
  *   dF/dgamma_a = A_a [log2 w_a - sum_i log2 m_i(a_i) + (N-1) log2 P]      ('joint', F = P I)
  *   dI/dgamma_a = A_a [that - I] / P                                        ('conditional')
  * (the 1/ln 2 terms cancel: 1 - N + (N-1) = 0).
+ *
+ * Convergence (EveMin.status): 'optimum' when (a) the best start stopped on its tolerance (step <
+ * stepTol or a zero projected gradient), not on maxIter, (b) at least two starts from distinct
+ * initial points end within valueTol of the minimum, and (c) no NaN value or gradient was met for
+ * the problem; otherwise 'not-converged'. NaN objective values (a bug or a broken backend, see
+ * the kernel spec) never win a comparison and are counted in `nanEvents`; a problem whose every
+ * value is NaN throws.
  */
 import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 import { mulberry32 } from '../../util/prng.js';
@@ -27,16 +34,35 @@ export interface EveOptions {
   maxIter?: number;
   /** Stop when the step length falls below this (default 1e-12, in gamma units). */
   stepTol?: number;
+  /** Starts within this of the minimum (absolute, bits) count as agreeing (default 1e-9). */
+  valueTol?: number;
   /** Largest screen per problem (default 2^18): when grid^n exceeds it, the screen is `maxScreen`
    *  deterministic pseudo-random points instead (half vertices of [0,1]^n, half uniform; all-0 and all-1 included). */
   maxScreen?: number;
 }
 
 
+export type EveStatus = 'optimum' | 'not-converged';
+
+export interface EveConvergence {
+  /** refined starts from distinct initial points */
+  starts: number;
+  /** of those, how many ended within valueTol of the minimum */
+  agreeing: number;
+  /** the best start stopped on its tolerance (false: on maxIter) */
+  stopped: boolean;
+  /** NaN objective values and NaN gradients met for this problem */
+  nanEvents: number;
+  valueTol: number;
+}
+
 export interface EveMin {
   /** min_gamma F found */
   value: number;
   gamma: Float64Array;
+  /** see the criterion at the top of this file */
+  status: EveStatus;
+  convergence: EveConvergence;
 }
 
 export function defaultGrid(n: number): number {
@@ -108,13 +134,17 @@ export async function eveMinMany(
   const nStarts = opts.starts ?? 4;
   const maxIter = opts.maxIter ?? 400;
   const stepTol = opts.stepTol ?? 1e-12;
+  const valueTol = opts.valueTol ?? 1e-9;
   const P = problems.length;
+  const nan = new Array<number>(P).fill(0);
   const coef = new Float64Array(P * 2 * n);
   problems.forEach((p, i) => coef.set(p.coef, i * 2 * n));
   let evaluations = 0;
   const run = async (gammas: Float64Array, problemOf: Uint32Array): Promise<Float64Array> => {
     evaluations += problemOf.length;
-    return await evaluate({ dim, parties, coef, gammas, problemOf, objective });
+    const out = await evaluate({ dim, parties, coef, gammas, problemOf, objective });
+    for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i]!)) nan[problemOf[i]!]++;
+    return out;
   };
 
   // 1. screen: G^n grid (or maxScreen pseudo-random points when G^n is too big) + extra starts,
@@ -160,16 +190,19 @@ export async function eveMinMany(
   const vals = await run(gammas, problemOf);
 
   // choose starts: best nStarts grid/extra points per problem (+ every extra start)
-  interface Start { p: number; g: Float64Array; f: number; step: number; done: boolean }
+  // (NaN values sort last)
+  interface Start { p: number; g: Float64Array; g0: string; f: number; step: number; done: boolean; stopped: boolean }
   const startsAll: Start[] = [];
+  const key = (v: number) => (Number.isNaN(v) ? Infinity : v);
   idx = 0;
   for (let p = 0; p < P; p++) {
     const c = counts[p]!;
-    const order = Array.from({ length: c }, (_, i) => idx + i).sort((x, y) => vals[x]! - vals[y]!);
+    const order = Array.from({ length: c }, (_, i) => idx + i).sort((x, y) => key(vals[x]!) - key(vals[y]!));
     const chosen = new Set(order.slice(0, nStarts));
     for (let e = 0; e < problems[p]!.extraStarts.length; e++) chosen.add(idx + gridPts + e);
     for (const i of chosen) {
-      startsAll.push({ p, g: gammas.slice(i * n, (i + 1) * n), f: vals[i]!, step: 0.5, done: false });
+      const g = gammas.slice(i * n, (i + 1) * n);
+      startsAll.push({ p, g, g0: g.join(), f: vals[i]!, step: 0.5, done: false, stopped: false });
     }
     idx += c;
   }
@@ -186,15 +219,16 @@ export async function eveMinMany(
       objectiveGradient(dim, parties, coef.subarray(base, base + n), coef.subarray(base + n, base + 2 * n), s.g, objective, grad);
       const d = new Float64Array(n);
       let mx = 0;
+      if (grad.some(Number.isNaN)) nan[s.p]++;
       for (let a = 0; a < n; a++) {
         let v = -grad[a]!;
-        if ((s.g[a]! <= 0 && v < 0) || (s.g[a]! >= 1 && v > 0) || !Number.isFinite(v)) v = Number.isFinite(v) ? 0 : 0;
+        if ((s.g[a]! <= 0 && v < 0) || (s.g[a]! >= 1 && v > 0) || !Number.isFinite(v)) v = 0;
         d[a] = v;
         mx = Math.max(mx, Math.abs(v));
       }
       if (mx > 0) for (let a = 0; a < n; a++) d[a] = d[a]! / mx;
       dirs.push(d);
-      if (mx === 0) s.done = true;
+      if (mx === 0) s.done = s.stopped = true; // zero projected gradient: a stationary point
     }
     const live = active.map((s, i) => ({ s, d: dirs[i]! })).filter((x) => !x.s.done);
     if (live.length === 0) break;
@@ -226,18 +260,28 @@ export async function eveMinMany(
       } else {
         s.step /= 64;
       }
-      if (s.step < stepTol) s.done = true;
+      if (s.step < stepTol) s.done = s.stopped = true;
     });
   }
 
-  const mins: EveMin[] = problems.map(() => ({ value: Infinity, gamma: new Float64Array(n) }));
+  const best: { value: number; gamma: Float64Array; start?: Start }[] = problems.map(() => ({ value: Infinity, gamma: new Float64Array(n) }));
   // grid points can beat refined starts only if refinement was skipped; include them
   idx = 0;
   for (let p = 0; p < P; p++) {
     for (let i = 0; i < counts[p]!; i++, idx++) {
-      if (vals[idx]! < mins[p]!.value) mins[p] = { value: vals[idx]!, gamma: gammas.slice(idx * n, (idx + 1) * n) };
+      if (vals[idx]! < best[p]!.value) best[p] = { value: vals[idx]!, gamma: gammas.slice(idx * n, (idx + 1) * n) };
     }
   }
-  for (const s of startsAll) if (s.f < mins[s.p]!.value) mins[s.p] = { value: s.f, gamma: s.g };
+  for (const s of startsAll) if (s.f <= best[s.p]!.value && (s.f < best[s.p]!.value || !best[s.p]!.start)) best[s.p] = { value: s.f, gamma: s.g, start: s };
+  const mins: EveMin[] = best.map((b, p) => {
+    if (b.value === Infinity) throw new Error(`leakage objective: every value of problem ${p} is NaN or +Infinity (${nan[p]} NaN): a bug or a broken backend`);
+    const mine = startsAll.filter((s) => s.p === p);
+    const starts = new Set(mine.map((s) => s.g0)).size;
+    const agreeing = new Set(mine.filter((s) => Math.abs(s.f - b.value) <= valueTol).map((s) => s.g0)).size;
+    const stopped = b.start !== undefined && mine.some((s) => s.f === b.value && s.stopped); // a best start (ties: any)
+    const convergence: EveConvergence = { starts, agreeing, stopped, nanEvents: nan[p]!, valueTol };
+    const status: EveStatus = stopped && agreeing >= 2 && nan[p] === 0 ? 'optimum' : 'not-converged';
+    return { value: b.value, gamma: b.gamma, status, convergence };
+  });
   return { mins, evaluations };
 }
