@@ -3,12 +3,16 @@
 // after `npm run build`. Options: --grid G (gamma grid per axis, default 9), --iterations K
 // per round (default 5), --rounds R (default 3), --workers W (pool size, default 2), --json,
 // --workloads w1,w2,w3 (default all; W2/W3 = amplified model, bench/amplified-workload.js),
-// --amp-rounds R (W2 rounds, default 5), --w3-leaks N (first N of the 8 rE values, default 8).
+// --amp-rounds R (W2 rounds, default 5), --w3-leaks N (first N of the 8 rE values, default 8);
+// workload `peer` (not in the default set) runs bench/amplified-peer.js after the others (numpy/scipy
+// peer baseline of the photon-number encoding, issue 10; --quick is passed on to it).
 // Reports, in ONE run on the same inputs, each variant's mean time and its ratio to the
 // reference backend single thread (SPEC 5). Uses tinybench (maintained, async-native;
 // benchmark.js has been unmaintained since 2017 and handles async tasks awkwardly).
 import os from 'node:os';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { buildW1 } from './backends-workload.js';
 import { amplifiedTasks, W3_LEAKS } from './amplified-workload.js';
@@ -31,6 +35,11 @@ if (!existsSync(new URL('../dist/backends/index.js', import.meta.url))) {
   console.error('keyrate bench: dist/ missing, run `npm run build` first');
   process.exit(2);
 }
+const runPeer = () => spawnSync(process.execPath, [
+  fileURLToPath(new URL('./amplified-peer.js', import.meta.url)),
+  ...(process.argv.includes('--quick') ? ['--quick'] : []), ...(JSON_OUT ? ['--json'] : []),
+], { stdio: 'inherit' }).status ?? 1;
+if (WORKLOADS.includes('peer') && WORKLOADS.every((w) => w === 'peer')) process.exit(runPeer());
 const { leakageObjectiveReference } = await import('../dist/kernels/leakage-objective/reference.js');
 const { WasmLeakageKernel, compileKernelModule, simdSupported } = await import('../dist/backends/wasm/index.js');
 const { createLeakagePool, allocSharedBatch } = await import('../dist/pool/index.js');
@@ -198,3 +207,4 @@ if (JSON_OUT) {
   console.log('\nderived ratios:');
   for (const [k, v] of Object.entries(derived)) if (v !== undefined) console.log(`  ${k}: ${v.toFixed(2)}`);
 }
+if (WORKLOADS.includes('peer')) process.exitCode = runPeer();
