@@ -7,7 +7,7 @@ import { InputError } from '../../errors.js';
 import { check, checkObject, params, ranged } from '../../validate.js';
 import { line, type LineGeometry } from './channel.js';
 import { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
-import { maximizeBox, type SearchOptions } from './optimize.js';
+import { maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions } from './optimize.js';
 import { checkWindows, photonNumberRate, type PnResult } from './photon-number.js';
 import { checkPhaseWindows, phaseNoise, phaseRate } from './phase.js';
 import { amplifiedEvaluator, checkAmplifiedBackend } from '../../backends/amplified-evaluator.js';
@@ -57,8 +57,10 @@ export interface AmplifiedRate {
   /** p(b|a) */
   pba: number[][];
   method: Method;
-  /** absolute quadrature tolerance requested and largest error estimate seen (photon number) */
-  tolerance: { requested: number; estimated: number };
+  /** photon number: how the reported numbers were integrated, their estimated absolute error
+   *  (exact: |value - value on a coarser node set| and the 1-D/2-D difference of p(b|a)) and
+   *  whether every quadrature met its bounds; phase: closed forms (estimated 0) */
+  tolerance: { method: string; estimated: number; converged: boolean };
   /** trace of Eve's states before normalisation (photon number; exact = 1 - truncated mass) */
   trace?: number[];
   /** backends: `search` computed the optimiser's batches, `evaluation` the reported numbers */
@@ -67,7 +69,13 @@ export interface AmplifiedRate {
   evaluations: number;
   innerEvaluations: number;
   optimized: boolean;
+  /** optimised: 'optimum' | 'not-converged' | 'at-bound' | 'no-key' (src/models/amplified/optimize.ts);
+   *  'fixed' for given photons/windows */
+  status: OptimumStatus | 'fixed';
+  /** status === 'optimum' */
   converged: boolean;
+  /** the optimiser's evidence: starts run, starts agreeing with the best, box-unit gradient there */
+  search?: { starts: number; agreeing: number; gradient: number[]; nanEvents: number };
   /** optimum in unit-box coordinates (for warm starts) */
   u?: number[];
 }
@@ -79,17 +87,22 @@ const rateSchema = z.object({
   leak: params.leak,
   span: params.span.optional(),
   loss: params.loss.optional(),
-  photons: ranged(z.array(params.photons).min(1).max(2), 'array of 1 (phase) or 2 (photon-number) numbers > 0').optional(),
+  photons: ranged(z.array(z.number().min(0).finite()).min(1).max(2), 'array of 1 (phase: > 0) or 2 (photon-number: |gamma0|^2 >= 0, |gamma1|^2 > 0) numbers').optional(),
   windows: ranged(z.array(z.number().finite()).min(2).max(4), 'theta1..4 (photon-number) or theta1\',theta2\' (phase)').optional(),
   method: ranged(z.enum(['exact', 'paper']), "'exact' | 'paper'").optional(),
 });
 
-const TOL = 1e-15; // absolute tolerance of window-probability quadratures (final evaluations)
-const SCREEN_TOL = 1e-9; // screening tolerance inside the optimiser (re-evaluated at TOL)
+const TOL = 1e-15; // absolute tolerance of the adaptive quadratures (paper route, final evaluations)
+const SCREEN_TOL = 1e-9; // the paper route's screening tolerance inside the optimiser (exact: PN_ALPHA nodes)
+/** Lf/L = p_check (I(A:B) - chi) is known to ~1e-12 p_check (I(A:B) + chi): below that, no key. */
+const CANCELLATION = 1e-12;
+
+/** Largest |gamma1|^2 of the photon-number search box (40,000 km optima reach ~1e7). */
+export const PN_MAX_PHOTONS = 1e8;
 
 /** Photon-number unit-box map (6 dims): see docs/amplified.md "Optimisation". */
 export function pnFromUnit(u: readonly number[], L: { G1: number; G2: number }, leak: number): { photons: [number, number]; windows: number[] } {
-  const p1 = Math.pow(10, 1 + 5 * u[0]!); // 10 .. 1e6
+  const p1 = Math.pow(10, 1 + 7 * u[0]!); // 10 .. PN_MAX_PHOTONS
   const p0 = p1 * u[1]!; // 0 .. p1 (on-off keying at u1 = 0)
   const S = (1 - leak) * (L.G1 - 1) + (L.G2 - 1);
   const sd = (p: number): number => {
@@ -126,12 +139,12 @@ function defaults(input: RateInput): { L: LineGeometry; method: Method } {
 /** Evaluate at fixed photons/windows with full diagnostics. */
 function evaluateFixed(enc: Encoding, L: LineGeometry, leak: number, photons: number[], windows: number[], method: Method) {
   if (enc === 'phase') {
-    if (photons.length !== 1) throw new InputError('photons', 'one number |gamma|^2 for the phase encoding', photons);
+    if (photons.length !== 1 || !(photons[0]! > 0)) throw new InputError('photons', 'one number |gamma|^2 > 0 for the phase encoding', photons);
     checkPhaseWindows(windows);
     const r = phaseRate({ photons: photons[0]!, windows, G1: L.G1, G2: L.G2, leak });
-    return { r: { ...r, trace: undefined as number[] | undefined, quadError: 0, evaluations: 1 }, pba: r.pba };
+    return { r: { ...r, trace: undefined as number[] | undefined, quadError: 0, quadConverged: true, evaluations: 1 }, pba: r.pba };
   }
-  if (photons.length !== 2) throw new InputError('photons', 'two numbers |gamma0|^2,|gamma1|^2 for the photon-number encoding', photons);
+  if (photons.length !== 2 || !(photons[1]! > 0)) throw new InputError('photons', 'two numbers |gamma0|^2 >= 0 (0: on-off keying), |gamma1|^2 > 0 for the photon-number encoding', photons);
   const ph: [number, number] = [photons[0]!, photons[1]!];
   checkWindows(ph, windows);
   const r: PnResult = photonNumberRate({ photons: ph, windows, G1: L.G1, G2: L.G2, leak, tol: TOL }, method);
@@ -152,7 +165,8 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   let photons = input.photons;
   let windows = input.windows;
   let evaluations = 0;
-  let converged = true;
+  let status: OptimumStatus | 'fixed' = 'fixed';
+  let evidence: AmplifiedRate['search'];
   let u: number[] | undefined;
   // as in the leakage model: an injected evaluator is labelled by `backend`; a backend name selects one
   let search = input.evaluate ? (input.backend ?? 'injected') : 'reference';
@@ -170,11 +184,14 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
     photons = opt.photons;
     windows = opt.windows;
     evaluations = opt.points;
-    converged = opt.converged;
+    status = opt.status;
+    evidence = opt.search;
     u = opt.u;
   }
   const { r, pba } = evaluateFixed(enc, L, leak, photons!, windows!, method);
   evaluations += 1;
+  // SPEC 3.4: a reported value inside the cancellation floor of I(A:B) - chi is no key
+  if (doOpt && !(r.rate > CANCELLATION * r.pCheck * (r.iAB + r.chi))) status = 'no-key';
   return {
     rate: r.rate,
     pCheck: r.pCheck,
@@ -184,13 +201,19 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
     channel: { M: L.M, M1: L.M1, M2: L.M2, G: L.G, G1: L.G1, G2: L.G2, log10T: L.log10T },
     pba,
     method: enc === 'phase' ? 'exact' : method,
-    tolerance: { requested: enc === 'phase' ? 0 : TOL, estimated: r.quadError },
+    tolerance: {
+      method: enc === 'phase' ? 'closed form (Eqs. 132-133, 143)' : method === 'exact' ? 'pn-separable fixed nodes, alpha 2 vs 3' : 'adaptive Gauss-Kronrod (absTol 1e-15)',
+      estimated: r.quadError,
+      converged: r.quadConverged,
+    },
     backend: { search: doOpt ? search : 'none (fixed parameters)', evaluation: 'reference' },
     ...(r.trace ? { trace: r.trace } : {}),
     evaluations,
     innerEvaluations: r.evaluations,
     optimized: doOpt,
-    converged,
+    status,
+    converged: status === 'optimum',
+    ...(evidence ? { search: evidence } : {}),
     ...(u ? { u } : {}),
   };
 }
@@ -198,9 +221,36 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
 /** Default search budgets per encoding. */
 export function defaultSearch(enc: Encoding): Required<Omit<SearchOptions, 'warm'>> {
   return enc === 'phase'
-    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, seed: 12345 }
-    : { samples: 48, starts: 2, maxIter: 120, ftol: 1e-7, seed: 12345 };
+    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, method: 'nelder-mead' }
+    : { samples: 48, starts: 1, maxIter: 200, ftol: 1e-12, gtol: 1e-4, agree: 1e-6, seed: 12345, method: 'lbfgs' };
 }
+
+/**
+ * Physics-informed photon-number starts (box coordinates): on-off keying (|gamma0|^2 = 0) with
+ * rE |gamma1|^2 = 0.3 (Eve's mean photon number well below 1: the regime of the 1000 km and
+ * 40,000 km optima), and at the best screened |gamma1|^2 (u0) on-off keying and a symmetric pair
+ * 6 count widths apart; all with adjacent windows split half-way between Bob's mean counts.
+ */
+export function pnVariants(u0: number, L: { G1: number; G2: number }, leak: number): number[][] {
+  const S = (1 - leak) * (L.G1 - 1) + (L.G2 - 1);
+  const sd = (p: number): number => Math.sqrt((1 - leak) * p + S + S * S + 2 * (1 - leak) * p * S);
+  const start = (v0: number, onOff: boolean): number[] => {
+    const p1 = Math.pow(10, 1 + 7 * v0);
+    const r = onOff ? 0 : Math.max(0, 1 - (6 * sd(p1)) / ((1 - leak) * p1));
+    // u3 of pnFromUnit that puts hi0 half-way between the mean counts (u2 = 0: lo0 10 sd below)
+    const m0 = (1 - leak) * r * p1 + S;
+    const m1 = (1 - leak) * p1 + S;
+    const lo0 = m0 - 10 * sd(r * p1);
+    const u3 = Math.min(1, Math.max(0, (0.5 * (m0 + m1) - lo0) / (m1 + 3 * sd(p1) - lo0)));
+    return [v0, r, 0, u3, 0, 0];
+  };
+  const out = [start(u0, true), start(u0, false)];
+  if (leak > 0) out.unshift(start(Math.min(1, Math.max(0, (Math.log10(0.3 / leak) - 1) / 7)), true));
+  return out;
+}
+
+/** Physical edges of the photon-number box: |gamma0|^2 = 0 (on-off keying) and |gamma0| = |gamma1|. */
+const PN_LIMITS: BoxLimits = { lower: [false, true, false, false, false, false], upper: [false, true, false, false, false, false] };
 
 /** Optimise photons/windows at a fixed line point (SPEC 3.4). */
 export function optimizeAt(
@@ -210,7 +260,7 @@ export function optimizeAt(
   method: Method,
   opts: SearchOptions = {},
   evaluate: BatchEvaluator = evaluateBatch,
-): { photons: number[]; windows: number[]; value: number; points: number; converged: boolean; u: number[] } {
+): { photons: number[]; windows: number[]; value: number; points: number; status: OptimumStatus; converged: boolean; u: number[]; search: NonNullable<AmplifiedRate['search']> } {
   const dim = enc === 'phase' ? 3 : 6;
   const map = enc === 'phase' ? phaseFromUnit : pnFromUnit;
   const fixed: BatchFixed = { encoding: enc, G1: L.G1, G2: L.G2, leak, method, tol: SCREEN_TOL };
@@ -225,9 +275,13 @@ export function optimizeAt(
     evaluate(fixed, pts, out);
     return Array.from(out);
   };
-  const r = maximizeBox(dim, f, { ...defaultSearch(enc), ...opts });
+  const extra = enc === 'phase' ? {} : { variants: (b: number[]) => pnVariants(b[0]!, L, leak), physical: PN_LIMITS };
+  const r = maximizeBox(dim, f, { ...defaultSearch(enc), ...opts }, extra);
   const m = map(r.u, L, leak);
-  return { photons: [...m.photons], windows: m.windows, value: r.value, points: r.points, converged: r.converged, u: r.u };
+  return {
+    photons: [...m.photons], windows: m.windows, value: r.value, points: r.points, status: r.status, converged: r.converged, u: r.u,
+    search: { starts: r.starts.length, agreeing: r.agreeing, gradient: r.gradient, nanEvents: r.nanEvents },
+  };
 }
 
 export interface WorstCaseInput extends Omit<RateInput, 'eveAt' | 'photons' | 'windows'> {
@@ -241,8 +295,8 @@ export interface WorstCaseInput extends Omit<RateInput, 'eveAt' | 'photons' | 'w
 export interface WorstCase extends AmplifiedRate {
   /** Eve's position of the worst case (km) */
   eveAt: number;
-  /** every position evaluated: optimised Lf/L */
-  scan: { eveAt: number; rate: number }[];
+  /** every position evaluated: optimised Lf/L and its status */
+  scan: { eveAt: number; rate: number; status: AmplifiedRate['status'] }[];
 }
 
 /**
@@ -293,8 +347,8 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   const kmin = argmin();
   const worst = done.get(kmin)!;
   const evaluations = [...done.values()].reduce((s, x) => s + x.evaluations, 0);
-  const scan = [...done.entries()].sort((a, b) => a[0] - b[0]).map(([k, r]) => ({ eveAt: k * span, rate: r.rate }));
-  return { ...worst, eveAt: kmin * span, evaluations, converged: worst.converged, scan };
+  const scan = [...done.entries()].sort((a, b) => a[0] - b[0]).map(([k, r]) => ({ eveAt: k * span, rate: r.rate, status: r.status }));
+  return { ...worst, eveAt: kmin * span, evaluations, scan };
 }
 
 export interface CurveInput extends Omit<RateInput, 'leak' | 'eveAt'> {
@@ -316,6 +370,7 @@ export interface CurvePoint {
   iAB: number;
   chi: number;
   evaluations: number;
+  status: AmplifiedRate['status'];
   converged: boolean;
   /** backend of the optimiser's batches (reported values: reference) */
   backend: string;
@@ -347,6 +402,7 @@ export async function curve(input: CurveInput): Promise<{ points: CurvePoint[]; 
       iAB: r.iAB,
       chi: r.chi,
       evaluations: r.evaluations,
+      status: r.status,
       converged: r.converged,
       backend: r.backend.search,
     });

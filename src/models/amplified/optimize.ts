@@ -1,21 +1,57 @@
 /**
- * Box-constrained global search for max Lf/L (SPEC 3.4): seeded quasi-random screening of the whole
- * unit box, then Nelder-Mead from the best few points (and from warm starts). All objective calls go
- * through the batch evaluator.
+ * Box-constrained global search for max Lf/L (SPEC 3.4) over the unit box, with an honest status.
+ *
+ * Starts: warm starts (neighbouring sweep points), then the best points of a seeded Latin-hypercube
+ * screen, and, where the caller names them, physics-informed variants of the best screened point
+ * (`variants`, e.g. on-off keying |gamma0|^2 = 0). From each start a local search:
+ *  - 'lbfgs' (default): projected quasi-Newton (L-BFGS-B-like: L-BFGS two-loop direction on the
+ *    free coordinates, projection onto the box, Armijo backtracking) with central finite-difference
+ *    gradients (one-sided at a bound), all 2 dim points of a gradient in one batch;
+ *  - 'nelder-mead': the simplex method (cheap 3-dim phase encoding).
+ * First-order optimality test (KKT, docs/amplified.md "Optimisation"): with g = grad f in box units
+ * and tau = gtol max(|f|, 1e-4) (default gtol 1e-4: a step of 1 % of the box along any coordinate
+ * gains < 1e-6 relative to first order), every coordinate i satisfies |g_i| <= tau if 0 < u_i < 1, g_i <= tau
+ * at u_i = 0 and g_i >= -tau at u_i = 1 (no feasible ascent direction).
+ * Status of the result (`status`, SPEC 3.4):
+ *  - 'no-key': no start found f > 0 (the best value found is still reported);
+ *  - 'at-bound': the best point sits on an edge of the search box that is not a physical limit
+ *    (`physical` lists those) with the gradient pointing out of the box: the box cuts the optimum;
+ *  - 'optimum': the best point passes the KKT test and at least two starts from different initial
+ *    points end within `agree` (relative) of its value;
+ *  - 'not-converged': anything else. `converged` is exactly status === 'optimum'.
+ * NaN objective values are infeasible points (never a best point) and are counted (`nanEvents`).
  */
 import { mulberry32 } from '../../util/prng.js';
+
+export type OptimumStatus = 'optimum' | 'not-converged' | 'at-bound' | 'no-key';
+
 export interface SearchOptions {
   /** screening samples over the whole box */
   samples?: number;
-  /** number of Nelder-Mead starts (best screened points + warm starts) */
+  /** number of local searches from screened points (beside warm starts and variants) */
   starts?: number;
-  /** Nelder-Mead iterations per start */
+  /** local-search iterations per start */
   maxIter?: number;
-  /** convergence: simplex value spread below ftol */
+  /** stop a start when its value improves by less than ftol (relative) twice in a row */
   ftol?: number;
+  /** KKT tolerance (relative to max(|f|, 1e-4)) */
+  gtol?: number;
+  /** relative agreement of two starts that confirms an optimum */
+  agree?: number;
   seed?: number;
   /** warm starts in unit-box coordinates */
   warm?: number[][];
+  /** local method */
+  method?: 'lbfgs' | 'nelder-mead';
+}
+
+export interface StartResult {
+  u0: number[];
+  u: number[];
+  value: number;
+  iterations: number;
+  stopped: 'gradient' | 'ftol' | 'maxIter' | 'linesearch' | 'simplex';
+  kkt: boolean;
 }
 
 export interface SearchResult {
@@ -23,26 +59,53 @@ export interface SearchResult {
   value: number;
   /** number of objective points evaluated */
   points: number;
+  status: OptimumStatus;
+  /** status === 'optimum' */
   converged: boolean;
+  /** box-unit gradient at the best point */
+  gradient: number[];
+  /** starts whose value agrees with the best within `agree` */
+  agreeing: number;
+  starts: StartResult[];
+  nanEvents: number;
 }
 
+/** Which box edges are physical limits (not search-box cuts), per coordinate. */
+export interface BoxLimits {
+  lower: boolean[];
+  upper: boolean[];
+}
 
 const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
+const FD_STEP = 1e-5;
 
 /**
- * Maximise f over [0,1]^dim. `f` evaluates a batch of points (array of unit vectors) and returns values
- * (NaN = infeasible, treated as -Infinity).
+ * Maximise f over [0,1]^dim. `f` evaluates a batch of points (array of unit vectors) and returns
+ * values (NaN = infeasible). `variants(best)` adds physics-informed starts derived from the best
+ * screened point; `physical` marks the box edges that are physical limits.
  */
-export function maximizeBox(dim: number, f: (us: number[][]) => number[], opts: SearchOptions = {}): SearchResult {
+export function maximizeBox(
+  dim: number,
+  f: (us: number[][]) => number[],
+  opts: SearchOptions = {},
+  extra: { variants?: (best: number[]) => number[][]; physical?: BoxLimits } = {},
+): SearchResult {
   const samples = opts.samples ?? 64;
-  const starts = opts.starts ?? 3;
+  const nStarts = opts.starts ?? 3;
   const maxIter = opts.maxIter ?? 200;
-  const ftol = opts.ftol ?? 1e-9;
+  const ftol = opts.ftol ?? 1e-12;
+  const gtol = opts.gtol ?? 1e-4;
+  const agree = opts.agree ?? 1e-6;
+  const method = opts.method ?? 'lbfgs';
   const rnd = mulberry32(opts.seed ?? 12345);
   let points = 0;
+  let nanEvents = 0;
   const evalMany = (us: number[][]): number[] => {
     points += us.length;
-    return f(us).map((v) => (Number.isFinite(v) ? v : -Infinity));
+    return f(us).map((v) => {
+      if (Number.isNaN(v)) nanEvents++;
+      return Number.isFinite(v) ? v : -Infinity;
+    });
   };
   // Latin-hypercube screening
   const perms = Array.from({ length: dim }, () => {
@@ -54,19 +117,184 @@ export function maximizeBox(dim: number, f: (us: number[][]) => number[], opts: 
     return p;
   });
   const screen = Array.from({ length: samples }, (_, i) => perms.map((p) => (p[i]! + rnd()) / samples));
-  const vals = evalMany(screen);
+  const vals = samples > 0 ? evalMany(screen) : [];
   const order = vals.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]);
   const startPts: number[][] = [...(opts.warm ?? []).map((w) => w.map(clamp01))];
-  for (const [, i] of order) {
-    if (startPts.length >= starts + (opts.warm?.length ?? 0)) break;
-    startPts.push(screen[i]!);
-  }
-  let best: SearchResult = { u: screen[order[0]![1]]!, value: order[0]![0], points: 0, converged: false };
+  const screened = order.slice(0, nStarts).map(([, i]) => screen[i]!);
+  startPts.push(...screened);
+  if (extra.variants && screened[0]) startPts.push(...extra.variants(screened[0]).map((u) => u.map(clamp01)));
+  if (startPts.length === 0) startPts.push(new Array<number>(dim).fill(0.5));
+  const starts: StartResult[] = [];
   for (const s0 of startPts) {
-    const r = nelderMead(s0, evalMany, maxIter, ftol);
-    if (r.value > best.value || (r.value === best.value && r.converged)) best = { ...r, points: 0 };
+    const r = method === 'lbfgs' ? lbfgsb(s0, evalMany, maxIter, ftol, gtol) : nelderMead(s0, evalMany, maxIter, ftol);
+    starts.push({ u0: s0, ...r });
   }
-  return { ...best, points };
+  let best = starts[0]!;
+  for (const s of starts) if (s.value > best.value) best = s;
+  // the best point's gradient and KKT test (recomputed for the simplex, whose stop is not a gradient test)
+  const { g } = gradient(best.u, best.value, evalMany);
+  const tau = gtol * Math.max(Math.abs(best.value), 1e-4);
+  const kkt = kktHolds(best.u, g, tau);
+  const agreeing = starts.filter((s) => Number.isFinite(s.value) && Math.abs(s.value - best.value) <= agree * Math.abs(best.value)).length;
+  let status: OptimumStatus;
+  if (!(best.value > 0)) status = 'no-key';
+  else if (cutByBox(best.u, g, tau, extra.physical)) status = 'at-bound';
+  else if (kkt && agreeing >= 2) status = 'optimum';
+  else status = 'not-converged';
+  return { u: best.u, value: best.value, points, status, converged: status === 'optimum', gradient: g, agreeing, starts, nanEvents };
+}
+
+/** KKT test of the docs: no feasible ascent direction beyond tau. */
+function kktHolds(u: readonly number[], g: readonly number[], tau: number): boolean {
+  for (let i = 0; i < u.length; i++) {
+    const gi = g[i]!;
+    if (!Number.isFinite(gi)) return false;
+    if (u[i]! <= 0 ? gi > tau : u[i]! >= 1 ? gi < -tau : Math.abs(gi) > tau) return false;
+  }
+  return true;
+}
+
+/** True when a non-physical box edge is active with the gradient pointing out of the box. */
+function cutByBox(u: readonly number[], g: readonly number[], tau: number, physical?: BoxLimits): boolean {
+  for (let i = 0; i < u.length; i++) {
+    if (u[i]! <= 0 && g[i]! < -tau && !physical?.lower[i]) return true;
+    if (u[i]! >= 1 && g[i]! > tau && !physical?.upper[i]) return true;
+  }
+  return false;
+}
+
+/** Central finite differences in one batch (one-sided at a bound); NaN neighbours give NaN. */
+function gradient(x: readonly number[], fx: number, evalMany: (us: number[][]) => number[]): { g: number[] } {
+  const dim = x.length;
+  const pts: number[][] = [];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let i = 0; i < dim; i++) {
+    const a = Math.max(0, x[i]! - FD_STEP);
+    const b = Math.min(1, x[i]! + FD_STEP);
+    lo.push(a);
+    hi.push(b);
+    if (a < x[i]!) pts.push(x.map((v, j) => (j === i ? a : v)));
+    if (b > x[i]!) pts.push(x.map((v, j) => (j === i ? b : v)));
+  }
+  const v = evalMany(pts);
+  const g: number[] = [];
+  let k = 0;
+  for (let i = 0; i < dim; i++) {
+    const fa = lo[i]! < x[i]! ? v[k++]! : fx;
+    const fb = hi[i]! > x[i]! ? v[k++]! : fx;
+    const d = (fb - fa) / (hi[i]! - lo[i]!);
+    g.push(Number.isFinite(d) ? d : NaN);
+  }
+  return { g };
+}
+
+/** Projected L-BFGS ascent from x0 (maximises). */
+function lbfgsb(
+  x0: number[],
+  evalMany: (us: number[][]) => number[],
+  maxIter: number,
+  ftol: number,
+  gtol: number,
+): Omit<StartResult, 'u0'> {
+  const dim = x0.length;
+  let x = x0.map(clamp01);
+  let fx = evalMany([x])[0]!;
+  if (!Number.isFinite(fx)) return { u: x, value: fx, iterations: 0, stopped: 'linesearch', kkt: false };
+  let { g } = gradient(x, fx, evalMany);
+  const S: number[][] = [];
+  const Y: number[][] = [];
+  let small = 0;
+  let stopped: StartResult['stopped'] = 'maxIter';
+  let it = 0;
+  for (; it < maxIter; it++) {
+    const tau = gtol * Math.max(Math.abs(fx), 1e-4);
+    if (g.some((v) => !Number.isFinite(v))) {
+      stopped = 'linesearch';
+      break;
+    }
+    if (kktHolds(x, g, tau)) {
+      stopped = 'gradient';
+      break;
+    }
+    // free coordinates: not at a bound with the gradient pointing outwards
+    const free = x.map((xi, i) => !((xi <= 0 && g[i]! <= 0) || (xi >= 1 && g[i]! >= 0)));
+    const pg = g.map((gi, i) => (free[i] ? gi : 0));
+    // two-loop recursion for the ascent direction d = H pg (H ~ inverse of -Hessian)
+    const q = pg.slice();
+    const alphas: number[] = [];
+    for (let k = S.length - 1; k >= 0; k--) {
+      const rho = 1 / dot(Y[k]!, S[k]!);
+      const a = rho * dot(S[k]!, q);
+      alphas[k] = a;
+      for (let i = 0; i < dim; i++) q[i]! -= a * Y[k]![i]!;
+    }
+    const gamma = S.length > 0 ? dot(S[S.length - 1]!, Y[S.length - 1]!) / dot(Y[S.length - 1]!, Y[S.length - 1]!) : 0;
+    let d = q.map((v) => v * (gamma > 0 ? gamma : 1));
+    for (let k = 0; k < S.length; k++) {
+      const rho = 1 / dot(Y[k]!, S[k]!);
+      const b = rho * dot(Y[k]!, d);
+      for (let i = 0; i < dim; i++) d[i]! += S[k]![i]! * (alphas[k]! - b);
+    }
+    d = d.map((v, i) => (free[i] ? v : 0));
+    if (!(dot(d, pg) > 0)) {
+      d = pg.slice(); // not an ascent direction: steepest ascent, forget the curvature pairs
+      S.length = 0;
+      Y.length = 0;
+    }
+    // first step of a fresh memory: at most 0.05 box units along the largest coordinate
+    const dmax = Math.max(...d.map(Math.abs));
+    let t = S.length === 0 ? Math.min(1, 0.05 / dmax) : 1;
+    let xn = x;
+    let fn = -Infinity;
+    let ok = false;
+    for (let ls = 0; ls < 30; ls++) {
+      xn = x.map((xi, i) => clamp01(xi + t * d[i]!));
+      const gain = dot(pg, xn.map((v, i) => v - x[i]!));
+      fn = evalMany([xn])[0]!;
+      if (Number.isFinite(fn) && fn >= fx + 1e-4 * gain && gain > 0) {
+        ok = true;
+        break;
+      }
+      t *= 0.3;
+    }
+    if (!ok) {
+      if (S.length > 0) {
+        S.length = 0; // retry once as steepest ascent
+        Y.length = 0;
+        continue;
+      }
+      stopped = 'linesearch';
+      break;
+    }
+    const gn = gradient(xn, fn, evalMany).g;
+    const s = xn.map((v, i) => v - x[i]!);
+    const y = g.map((v, i) => v - gn[i]!); // curvature of -f
+    if (dot(s, y) > 1e-16 * dot(s, s)) {
+      S.push(s);
+      Y.push(y);
+      if (S.length > 6) {
+        S.shift();
+        Y.shift();
+      }
+    }
+    small = fn - fx <= ftol * Math.max(1, Math.abs(fn)) ? small + 1 : 0;
+    x = xn;
+    fx = fn;
+    g = gn;
+    if (small >= 2) {
+      stopped = 'ftol';
+      break;
+    }
+  }
+  const tau = gtol * Math.max(Math.abs(fx), 1e-4);
+  return { u: x, value: fx, iterations: it, stopped, kkt: kktHolds(x, g, tau) };
+}
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
 }
 
 function nelderMead(
@@ -74,7 +302,7 @@ function nelderMead(
   evalMany: (us: number[][]) => number[],
   maxIter: number,
   ftol: number,
-): { u: number[]; value: number; converged: boolean } {
+): Omit<StartResult, 'u0'> {
   const dim = x0.length;
   const step = 0.08;
   const simplex: number[][] = [x0.slice()];
@@ -85,8 +313,9 @@ function nelderMead(
   }
   // minimise -f
   let fv = evalMany(simplex).map((v) => -v);
-  let converged = false;
-  for (let it = 0; it < maxIter; it++) {
+  let stopped: StartResult['stopped'] = 'maxIter';
+  let it = 0;
+  for (; it < maxIter; it++) {
     const idx = fv.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]).map((p) => p[1]);
     const S = idx.map((i) => simplex[i]!);
     const F = idx.map((i) => fv[i]!);
@@ -96,7 +325,7 @@ function nelderMead(
     let size = 0;
     for (let i = 1; i <= dim; i++) for (let j = 0; j < dim; j++) size = Math.max(size, Math.abs(simplex[i]![j]! - simplex[0]![j]!));
     if ((Number.isFinite(spread) && spread <= ftol * (1 + Math.abs(fv[0]!))) || size < 1e-7) {
-      converged = Number.isFinite(fv[0]!);
+      stopped = 'simplex';
       break;
     }
     const cen = new Array<number>(dim).fill(0);
@@ -138,5 +367,5 @@ function nelderMead(
   }
   let bi = 0;
   for (let i = 1; i <= dim; i++) if (fv[i]! < fv[bi]!) bi = i;
-  return { u: simplex[bi]!, value: -fv[bi]!, converged };
+  return { u: simplex[bi]!, value: -fv[bi]!, iterations: it, stopped, kkt: false };
 }
