@@ -129,6 +129,7 @@ function evaluateFixed(enc: Encoding, L: LineGeometry, leak: number, photons: nu
     if (photons.length !== 1) throw new InputError('photons', 'one number |gamma|^2 for the phase encoding', photons);
     checkPhaseWindows(windows);
     const r = phaseRate({ photons: photons[0]!, windows, G1: L.G1, G2: L.G2, leak });
+    if (!(r.pCheck > 0)) throw new InputError('windows', `windows that post-select some detections (p_check > 0; it underflows to 0 at photons ${photons[0]})`, windows);
     return { r: { ...r, trace: undefined as number[] | undefined, quadError: 0, evaluations: 1 }, pba: r.pba };
   }
   if (photons.length !== 2) throw new InputError('photons', 'two numbers |gamma0|^2,|gamma1|^2 for the photon-number encoding', photons);
