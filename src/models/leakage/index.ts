@@ -187,11 +187,13 @@ export interface ThresholdResult {
   printedThreshold?: number;
 }
 
-export async function threshold(input: ThresholdInput & { tol?: number; evaluate?: Evaluate; zeroCrossing?: boolean }): Promise<ThresholdResult> {
+export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; zeroCrossing?: boolean }): Promise<ThresholdResult> {
   const i = checkObject(
     z.object({
       ...base,
+      objective: objectiveSchema.optional(),
       tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
+      positive: ranged(z.number().gt(0), '> 0').optional(),
       evaluate: evaluateSchema.optional(),
       zeroCrossing: ranged(z.boolean(), 'true | false').optional(),
     }).strict(),
