@@ -6,7 +6,7 @@
  * may only screen), so 'auto' skips an f32 webgpu backend for this kernel unless allowF32 is set.
  */
 import type { BackendName } from './backend.js';
-import { InputError } from '../errors.js';
+import { checkWorkers } from '../validate.js';
 import { KERNELS } from './kernels.js';
 import { resolveBackend, stderrLogger, type BackendFactory, type BackendLogger, type BackendPreference } from './registry.js';
 import type { WasmBackend } from './wasm/index.js';
@@ -54,7 +54,7 @@ export interface LeakageEvaluator {
 export async function createLeakageEvaluator(opts: LeakageEvaluatorOptions = {}): Promise<LeakageEvaluator> {
   const log = opts.log ?? stderrLogger;
   const workers = opts.workers ?? 1;
-  if (!Number.isInteger(workers) || workers < 1) throw new InputError('workers', 'integer >= 1', workers);
+  checkWorkers(workers);
   const sel = await resolveBackend(opts.backend ?? 'auto', {
     log,
     kernels: [KERNELS.leakageObjective],

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import * as amp from '../models/amplified/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
+import { checkOutPath } from '../util/out-path.js';
 
 interface Common {
   encoding: string;
@@ -133,6 +134,7 @@ export function registerAmplified(program: Command): void {
     .option('--out <file.csv>', 'write CSV (atomic)')
     .action((o: Common & { grid: string; out?: string }) =>
       runAction(async () => {
+        if (o.out !== undefined) checkOutPath('out', o.out, 'file');
         const leaks = parseListOrRange('leak', o.leak);
         const bar = createProgress('curve', leaks.length);
         const r = await amp.curve({

@@ -4,16 +4,25 @@
  */
 import { InputError } from '../errors.js';
 
-/** Parse "0.1,0.2,0.3" into numbers; names the option on error. */
+/** Default cap on the points of one CLI list or range (sweep specs pass their own MAX_POINTS). */
+export const MAX_CLI_POINTS = 1_000_000;
+
+/** Parse "0.1,0.2,0.3" into numbers; names the option on error. Empty items ('0.4,,0.5') are refused. */
 export function parseList(option: string, text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (parts.length === 0) throw new InputError(option, 'a comma-separated list of numbers', text);
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.length === 0 || parts.some((s) => s.length === 0)) {
+    throw new InputError(option, 'a comma-separated list of decimal numbers without empty items', text);
+  }
   return parts.map((p) => parseNumber(option, p));
 }
 
+/** Plain decimal notation only: '12', '-0.5', '.5', '3e-4' ('0x3', '0b11', 'Infinity', '' are refused). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 export function parseNumber(option: string, text: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) throw new InputError(option, 'a finite number', text);
+  const t = text.trim();
+  const v = Number(t);
+  if (!DECIMAL.test(t) || !Number.isFinite(v)) throw new InputError(option, 'a finite decimal number', text);
   return v;
 }
 
@@ -21,24 +30,26 @@ export function parseNumber(option: string, text: string): number {
  * Parse a list or a range: "a,b,c" | "from:to:step" (linear, inclusive of `to` within 1e-9 of a step)
  * | "from:to:logK" (K points log-spaced, inclusive) | "from:to:linK" (K points linear, inclusive).
  */
-export function parseListOrRange(option: string, text: string): number[] {
+export function parseListOrRange(option: string, text: string, maxPoints: number = MAX_CLI_POINTS): number[] {
   if (!text.includes(':')) return parseList(option, text);
   const [f, t, s, ...rest] = text.split(':');
   const allowed = "'a,b,c', 'from:to:step', 'from:to:logK' or 'from:to:linK'";
   if (f === undefined || t === undefined || s === undefined || rest.length > 0) throw new InputError(option, allowed, text);
   const from = parseNumber(option, f);
   const to = parseNumber(option, t);
-  const m = /^(log|lin)(\d+)$/.exec(s.trim());
+  const m = /^(log|lin)(.*)$/.exec(s.trim());
   if (m) {
-    const count = Number(m[2]);
-    if (count < 1) throw new InputError(option, allowed + ' with K >= 1', text);
+    const count = /^\d+$/.test(m[2]!) ? Number(m[2]) : NaN;
+    if (!(Number.isInteger(count) && count >= 1 && count <= maxPoints)) {
+      throw new InputError(option, `'from:to:${m[1]}K' with K an integer in [1, ${maxPoints}] (decimal digits)`, text);
+    }
     if (m[1] === 'log' && (from <= 0 || to <= 0)) throw new InputError(option, 'log ranges need from, to > 0', text);
     return spacedPoints(from, to, count, m[1] === 'log' ? 'log' : 'linear');
   }
   const step = parseNumber(option, s);
   if (!(step > 0) || to < from) throw new InputError(option, allowed + ' with step > 0 and to >= from', text);
   const count = Math.floor((to - from) / step + 1e-9) + 1;
-  if (count > 1e7) throw new InputError(option, 'at most 1e7 points', text);
+  if (!(count <= maxPoints)) throw new InputError(option, `'from:to:step' with at most ${maxPoints} points`, text);
   return Array.from({ length: count }, (_, i) => roundTo(from + i * step, 12));
 }
 
@@ -85,8 +96,15 @@ export async function runAction(fn: () => Promise<void> | void): Promise<void> {
     await fn();
   } catch (e) {
     if (e instanceof InputError) {
-      process.stderr.write(`keyrate: ${e.message}\n`);
+      process.stderr.write(`keyrate: ${e.message.split('\n')[0]}\n`);
       process.exitCode = 2;
+      return;
+    }
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && (e as NodeJS.ErrnoException).syscall) {
+      // a file-system failure the path checks could not foresee (disk full, a race): one line
+      process.stderr.write(`keyrate: ${(e as Error).message.split('\n')[0]}\n`);
+      process.exitCode = 1;
       return;
     }
     throw e;

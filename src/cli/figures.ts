@@ -8,6 +8,7 @@ import { runAction } from './common.js';
 import { InputError } from '../errors.js';
 import { figures, generateFigures, panelIds } from '../figures/index.js';
 import { BACKENDS } from '../sweep/runner.js';
+import { checkOutPath } from '../util/out-path.js';
 
 export function registerFigures(program: Command): void {
   program
@@ -21,9 +22,11 @@ export function registerFigures(program: Command): void {
     .action((flags: { out: string; quick?: boolean; only?: string; backend: string; json?: boolean }) =>
       runAction(async () => {
         const ids = figures().flatMap((f) => [...new Set([f.id, ...panelIds(f)])]);
-        const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
+        const only = flags.only?.split(',').map((s) => s.trim());
+        if (only && (only.length === 0 || only.some((s) => s === ''))) throw new InputError('only', `a comma-separated list of ids without empty items: ${ids.join(', ')}`, flags.only);
         for (const id of only ?? []) if (!ids.includes(id)) throw new InputError('only', ids.join(', '), id);
         if (!(BACKENDS as readonly string[]).includes(flags.backend)) throw new InputError('backend', BACKENDS.join(' | '), flags.backend);
+        checkOutPath('out', flags.out, 'dir');
         const reports = await generateFigures(flags.out, {
           quick: !!flags.quick,
           backend: flags.backend,

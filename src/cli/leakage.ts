@@ -8,6 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 import * as lk from '../models/leakage/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
+import { checkOutPath } from '../util/out-path.js';
+import { checkWorkers, MAX_WORKERS } from '../validate.js';
 
 interface Base {
   dim: string;
@@ -33,7 +35,7 @@ function addEval(c: Command): Command {
   return c
     .option('--objective <o>', "'joint' (p(e=?) I, Eq. 27) | 'conditional' (I)", 'joint')
     .option('--backend <name>', "objective backend: 'auto' (webgpu -> wasm -> reference, f64 only) | 'reference' | 'wasm'", 'auto')
-    .option('--workers <n>', 'worker threads for large objective batches (1 = main thread only)', String(availableParallelism()));
+    .option('--workers <n>', 'worker threads for large objective batches (1 = main thread only)', String(Math.min(MAX_WORKERS, availableParallelism())));
 }
 
 const settingsText = (s: lk.Settings): string =>
@@ -45,7 +47,8 @@ export function registerLeakage(program: Command): void {
   addBase(l.command('threshold').description('visibility threshold v* (corrected Thm. 1/2), separable bound, numerical zero crossing'))
     .requiredOption('--leakage <L>', 'leakage probability in [0, 1)')
     .option('--tol <t>', 'bisection tolerance of the zero crossing', '1e-6')
-    .action((o: Base & { leakage: string; tol: string }) =>
+    .option('--no-zero-crossing', 'closed forms only (no bisection of the computed rate)')
+    .action((o: Base & { leakage: string; tol: string; zeroCrossing: boolean }) =>
       runAction(async () => {
         const r = await lk.threshold({
           dim: int('dim', o.dim),
@@ -53,7 +56,10 @@ export function registerLeakage(program: Command): void {
           leakage: parseNumber('leakage', o.leakage),
           model: o.model as lk.LeakageModel,
           tol: parseNumber('tol', o.tol),
+          zeroCrossing: o.zeroCrossing !== false,
         });
+        const skipped = r.zeroCrossingDetail.skipped;
+        if (skipped && o.zeroCrossing !== false) process.stderr.write(`keyrate: zero crossing not computed: ${skipped}\n`);
         emit(!!o.json, r, () =>
           formatTable(
             ['quantity', 'value'],
@@ -84,7 +90,7 @@ export function registerLeakage(program: Command): void {
             objective: o.objective as lk.Objective,
             settingsSearch: o.settingsSearch as 'family',
             backend: o.backend,
-            workers: int('workers', o.workers ?? '1'),
+            workers: checkWorkers(int('workers', o.workers ?? '1')),
           });
           emit(!!o.json, r, () =>
             formatTable(
@@ -113,6 +119,7 @@ export function registerLeakage(program: Command): void {
     .option('--quiet', 'no progress output')
     .action((o: Base & { leakage: string; visibility: string; out?: string; quiet?: boolean }) =>
       runAction(async () => {
+        if (o.out !== undefined) checkOutPath('out', o.out, 'file');
         const leakages = parseListOrRange('leakage', o.leakage);
         const visibilities = parseListOrRange('visibility', o.visibility);
         const bar = createProgress('leakage curve', leakages.length * visibilities.length, { quiet: !!o.quiet || !!o.json });
@@ -125,7 +132,7 @@ export function registerLeakage(program: Command): void {
             model: o.model as lk.LeakageModel,
             objective: o.objective as lk.Objective,
             backend: o.backend,
-            workers: int('workers', o.workers ?? '1'),
+            workers: checkWorkers(int('workers', o.workers ?? '1')),
             onProgress: () => bar.tick(),
           });
           bar.stop();

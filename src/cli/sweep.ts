@@ -12,6 +12,7 @@ import { parseShard } from '../sweep/grid.js';
 import { runSweep, BACKENDS } from '../sweep/runner.js';
 import { mergeShards } from '../sweep/merge.js';
 import { availableParallelism } from 'node:os';
+import { checkWorkers, MAX_WORKERS } from '../validate.js';
 
 interface SweepFlags {
   out?: string;
@@ -30,7 +31,7 @@ export function registerSweep(program: Command): void {
     .argument('<spec>', 'sweep spec file (JSON or YAML)')
     .requiredOption('--out <dir>', 'output directory (results.csv, results.jsonl, manifest.json)')
     .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`, 'auto')
-    .option('--workers <n>', 'worker threads evaluating points (1 = main thread)', String(availableParallelism()))
+    .option('--workers <n>', 'worker threads evaluating points (1 = main thread)', String(Math.min(MAX_WORKERS, availableParallelism())))
     .option('--resume', 'continue an interrupted sweep in --out (starts fresh if --out holds none)')
     .option('--shard <i/N>', "run shard i of N (0-based); 'N' alone takes i from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
     .option('--quiet', 'no progress output')
@@ -38,8 +39,7 @@ export function registerSweep(program: Command): void {
     .action((specPath: string, flags: SweepFlags) =>
       runAction(async () => {
         const spec = loadSpec(specPath);
-        const workers = parseNumber('workers', flags.workers);
-        if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError('workers', 'integer >= 1', flags.workers);
+        const workers = checkWorkers(parseNumber('workers', flags.workers));
         const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
         let bar: Progress | undefined;
         let lastDone = 0;

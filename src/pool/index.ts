@@ -16,7 +16,7 @@
  *   dead workers); a second failure rejects the batch naming the chunk.
  */
 import os from 'node:os';
-import { InputError } from '../errors.js';
+import { checkWorkers } from '../validate.js';
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -133,7 +133,7 @@ const abortError = (signal: AbortSignal): Error => {
 
 export async function createLeakagePool(opts: LeakagePoolOptions = {}): Promise<LeakagePool> {
   const workers = opts.workers ?? os.availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1) throw new InputError('workers', 'integer >= 1', workers);
+  checkWorkers(workers);
   const log = opts.log ?? ((l: string) => process.stderr.write(`keyrate: ${l}\n`));
   const engineKind = opts.engine ?? 'wasm';
   let module: WasmModule | undefined;

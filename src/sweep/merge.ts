@@ -4,7 +4,8 @@
  * present exactly once; the ranges do not overlap and cover the grid; each shard's rows match its
  * checksum. Rows are written in grid-index order; the merged checksum equals an unsharded run's.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { checkOutPath, ensureDir } from '../util/out-path.js';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { csvHeader, csvLines, filesIn, jsonlLines, readJson, readRows, rowsChecksum, writeAtomic, type Row } from './output.js';
@@ -31,9 +32,10 @@ export interface MergeSummary {
 }
 
 export function mergeShards(dirs: string[], out: string): MergeSummary {
+  checkOutPath('out', out, 'dir');
   const shardDirs = expandShardDirs(dirs);
   const parts = shardDirs.map((dir) => {
-    const m = readJson<Manifest>(filesIn(dir).manifest)!;
+    const m = readJson<Manifest>(filesIn(dir).manifest, 'shard-dirs')!;
     return { dir, m };
   });
   const first = parts[0]!.m;
@@ -68,7 +70,7 @@ export function mergeShards(dirs: string[], out: string): MergeSummary {
   const used = new Set<string>();
   let errors = 0;
   for (const { dir, m } of parts) {
-    const { rows, droppedBytes } = readRows(filesIn(dir).jsonl);
+    const { rows, droppedBytes } = readRows(filesIn(dir).jsonl, false, 'shard-dirs');
     if (droppedBytes > 0 || rows.length !== m.range.end - m.range.start) throw new Error(`${dir}: ${rows.length} rows for ${m.range.end - m.range.start} points`);
     if (m.checksum && rowsChecksum(rows) !== m.checksum.value) throw new Error(`${dir}: rows do not match the manifest checksum`);
     rows.forEach((r, k) => {
@@ -78,7 +80,7 @@ export function mergeShards(dirs: string[], out: string): MergeSummary {
     m.backendsUsed.forEach((b) => used.add(b));
     errors += m.errors;
   }
-  mkdirSync(out, { recursive: true });
+  ensureDir(out);
   const files = filesIn(out);
   if (existsSync(files.manifest)) throw new InputError('out', 'a directory without sweep results', out, 'it already holds a manifest.json');
   writeAtomic(files.jsonl, jsonlLines(all));
@@ -98,6 +100,7 @@ export function mergeShards(dirs: string[], out: string): MergeSummary {
     updatedAt: now,
     resumes: parts.reduce((n, p) => n + p.m.resumes, 0),
     checksum: { algorithm: 'sha256', over: CHECKSUM_OVER, value: rowsChecksum(all) },
+    verified: null,
     mergedFrom: parts.map((p) => ({ dir: p.dir, shard: p.m.shard!.index, range: p.m.range })),
   };
   writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');

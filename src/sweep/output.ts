@@ -10,6 +10,7 @@ import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { canonicalJson } from './spec.js';
+import { InputError } from '../errors.js';
 
 export const FILES = { jsonl: 'results.jsonl', csv: 'results.csv', manifest: 'manifest.json' } as const;
 /** Columns that measure time, not results: excluded from the checksum and from comparisons. */
@@ -79,7 +80,7 @@ export { writeAtomic } from '../util/atomic-write.js';
  * by a kill) is dropped and, when `repair` is set, truncated away. A complete line that does not
  * parse is corruption, not interruption: it throws.
  */
-export function readRows(path: string, repair = false): { rows: Row[]; droppedBytes: number } {
+export function readRows(path: string, repair = false, param = 'out'): { rows: Row[]; droppedBytes: number } {
   if (!existsSync(path)) return { rows: [], droppedBytes: 0 };
   const buf = readFileSync(path);
   const lastNl = buf.lastIndexOf(0x0a);
@@ -90,11 +91,16 @@ export function readRows(path: string, repair = false): { rows: Row[]; droppedBy
   for (const line of text.split('\n')) {
     lineNo++;
     if (line === '') continue;
+    let row: unknown;
     try {
-      rows.push(JSON.parse(line) as Row);
+      row = JSON.parse(line);
     } catch {
-      throw new Error(`${path}: line ${lineNo} is not valid JSON (corrupted results; not an interrupted write)`);
+      throw new InputError(param, 'a sweep directory whose results.jsonl is intact', path, `line ${lineNo} is not valid JSON (corrupted results; not an interrupted write)`);
     }
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw new InputError(param, 'a sweep directory whose results.jsonl is intact', path, `line ${lineNo} is not a JSON object (corrupted results)`);
+    }
+    rows.push(row as Row);
   }
   const droppedBytes = buf.length - keep;
   if (repair && droppedBytes > 0) {
@@ -118,14 +124,32 @@ export function withoutTiming(row: Row): Row {
 
 /** sha256 over the rows in index order, each as canonical JSON without timing columns, '\n'-terminated. */
 export function rowsChecksum(rows: Row[]): string {
-  const h = createHash('sha256');
-  for (const r of rows) h.update(canonicalJson(withoutTiming(r)) + '\n');
-  return h.digest('hex');
+  return new RowsHash().add(rows).value();
 }
 
-export function readJson<T>(path: string): T | undefined {
+/** rowsChecksum computed incrementally (value() after each batch gives the checksum of the rows so far). */
+export class RowsHash {
+  private readonly h = createHash('sha256');
+  count = 0;
+  add(rows: Row[]): this {
+    for (const r of rows) this.h.update(canonicalJson(withoutTiming(r)) + '\n');
+    this.count += rows.length;
+    return this;
+  }
+  value(): string {
+    return this.h.copy().digest('hex');
+  }
+}
+
+/** Parse a JSON file; a file that is not valid JSON is an InputError naming `param` (exit code 2). */
+export function readJson<T>(path: string, param = 'out'): T | undefined {
   if (!existsSync(path)) return undefined;
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new InputError(param, 'a sweep directory whose manifest.json is intact', path, `not valid JSON (${(e as Error).message.split('\n')[0]}): restore it or start in a new directory`);
+  }
 }
 
 export function filesIn(dir: string) {

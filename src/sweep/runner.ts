@@ -6,18 +6,21 @@
  * regenerates results.csv from the complete rows, seeds the next chain from the last row read back
  * and continues; the rows are identical to an uninterrupted run's except the timing column `ms`.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { version } from '../version.js';
-import { getEvaluator, type Evaluator, type Outputs, type Point } from './evaluators.js';
+import { checkWorkers } from '../validate.js';
+import { getEvaluator, type Evaluator, type Outputs, type Point, type Scalar } from './evaluators.js';
+import { checkOutPath, ensureDir } from '../util/out-path.js';
+import { lockDir, type DirLock } from './lock.js';
 import { Grid, shardRange, type Shard } from './grid.js';
 import {
-  appendDurable, csvHeader, csvLines, filesIn, jsonlLines, makeRow, readJson, readRows, rowsChecksum, writeAtomic, type Row,
+  appendDurable, csvHeader, csvLines, filesIn, jsonlLines, makeRow, readJson, readRows, rowsChecksum, RowsHash, toJsonSafe, writeAtomic, type Row,
 } from './output.js';
 import { evaluateSegment, declaredOutputs, type PointResult, type SegmentTask } from './segment.js';
-import { specHash, type SweepSpec } from './spec.js';
+import { canonicalJson, specHash, type SweepSpec } from './spec.js';
 import { checkAmplifiedBackend } from '../backends/amplified-evaluator.js';
 
 export const BACKENDS = ['auto', 'reference', 'wasm', 'webgpu', 'gpujs'] as const;
@@ -41,7 +44,8 @@ export interface Manifest {
   specHash: string;
   engine: string;
   quantity: string;
-  spec: Omit<SweepSpec, 'batch'>;
+  /** the normalised spec; an axis of more than MANIFEST_AXIS_VALUES values as {name, count, first, last} */
+  spec: Omit<SweepSpec, 'batch' | 'axes'> & { axes: ({ name: string; values: Scalar[] } | { name: string; count: number; first: Scalar; last: Scalar })[] };
   backend: string;
   backendsUsed: string[];
   columns: string[];
@@ -58,6 +62,8 @@ export interface Manifest {
   finishedAt: string | null;
   resumes: number;
   checksum: { algorithm: 'sha256'; over: string; value: string } | null;
+  /** checksum (as `checksum`) of the first `rows` rows, updated with every manifest write; resume verifies it */
+  verified?: { rows: number; value: string } | null;
 }
 
 export interface SweepSummary {
@@ -105,7 +111,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
   const backend = opts.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new InputError('backend', BACKENDS.join(' | '), backend);
   const workers = opts.workers ?? 1;
-  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) throw new InputError('workers', 'integer in [1, 256]', workers);
+  checkWorkers(workers);
   const log = opts.log ?? (() => {});
 
   const warm = spec.warmStart && typeof ev.warmStart === 'function';
@@ -117,24 +123,94 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
   // Cross-parameter checks over the whole range before any evaluation.
   if (ev.validatePoint) for (let i = start; i < end; i++) ev.validatePoint(grid.point(i));
   await checkAvailable(ev, backend);
+  checkOutPath('out', opts.out, 'dir');
   const dir = opts.shard ? join(opts.out, shardDirName(opts.shard)) : opts.out;
+  checkOutPath('out', dir, 'dir');
   const files = filesIn(dir);
   const columns = columnsFor(spec, ev);
   const hash = specHash(spec);
 
-  mkdirSync(dir, { recursive: true });
-  const old = readJson<Manifest>(files.manifest);
+  ensureDir(dir);
+  const lock = lockDir(dir);
+  try {
+    return await runLocked({ spec, ev, opts, backend, workers, log, warm, grid, start, end, dir, files, columns, hash, lock });
+  } finally {
+    lock.release();
+  }
+}
+
+/** Manifest writes during a run: at most one per MANIFEST_INTERVAL_MS (plus the first and the last). */
+export const MANIFEST_INTERVAL_MS = 5000;
+/** Grids above this many points get a warning with the expected time. */
+export const LARGE_GRID = 1_000_000;
+/** An axis with more values than this is summarised in manifest.json ({count, first, last}). */
+export const MANIFEST_AXIS_VALUES = 1000;
+
+/** The normalised spec as the manifest records it: long axes summarised (the spec hash covers every value). */
+export function manifestSpec(spec: SweepSpec): Manifest['spec'] {
+  const { batch: _b, ...rest } = spec;
+  return {
+    ...rest,
+    axes: spec.axes.map((a) =>
+      a.values.length > MANIFEST_AXIS_VALUES ? { name: a.name, count: a.values.length, first: a.values[0]!, last: a.values[a.values.length - 1]! } : a,
+    ),
+  };
+}
+
+function refuse(dir: string, why: string): never {
+  throw new InputError('out', 'a sweep directory whose results match its manifest (or a new directory)', dir, why);
+}
+
+/** The manifest fields resume relies on; anything else is a broken manifest. */
+function checkManifest(dir: string, m: unknown): Manifest {
+  const o = m as Partial<Manifest> | null;
+  const ok =
+    o !== null && typeof o === 'object' && typeof o.specHash === 'string' && typeof o.backend === 'string' &&
+    o.range !== null && typeof o.range === 'object' && Number.isInteger(o.range.start) && Number.isInteger(o.range.end) &&
+    Number.isInteger(o.resumes) && Array.isArray(o.backendsUsed) && (o.status === 'running' || o.status === 'complete');
+  if (!ok) refuse(dir, 'manifest.json lacks specHash, backend, range, resumes, backendsUsed or status: restore it or start in a new directory');
+  return o as Manifest;
+}
+
+interface RunContext {
+  spec: SweepSpec;
+  ev: Evaluator;
+  opts: SweepOptions;
+  backend: string;
+  workers: number;
+  log: (line: string) => void;
+  warm: boolean;
+  grid: Grid;
+  start: number;
+  end: number;
+  dir: string;
+  files: ReturnType<typeof filesIn>;
+  columns: string[];
+  hash: string;
+  lock: DirLock;
+}
+
+async function runLocked(c: RunContext): Promise<SweepSummary> {
+  const { spec, ev, opts, backend, workers, log, warm, grid, start, end, dir, files, columns, hash, lock } = c;
+  const rawOld = readJson<unknown>(files.manifest);
+  const old = rawOld === undefined ? undefined : checkManifest(dir, rawOld);
+  const jsonlBytes = existsSync(files.jsonl) ? statSync(files.jsonl).size : 0;
+  const csvRows = existsSync(files.csv) ? readFileSync(files.csv, 'utf8').split('\n').filter((l) => l !== '').length - 1 : 0;
   const hasResults = existsSync(files.jsonl) || existsSync(files.csv) || old !== undefined;
   if (hasResults && !opts.resume) {
     throw new InputError('out', 'a new or empty directory, or --resume to continue the sweep in it', dir, 'it already holds sweep results');
+  }
+  if (!old && (jsonlBytes > 0 || csvRows > 0)) {
+    // rows without their manifest cannot be checked against a spec: never recompute over them
+    refuse(dir, `it holds ${jsonlBytes > 0 ? 'results.jsonl rows' : 'results.csv rows'} but no manifest.json (deleted?): restore the manifest, or move the results away`);
   }
   if (!hasResults && existsSync(dir) && readdirSync(dir).some((f) => !f.startsWith('.') && !f.startsWith('shard-'))) {
     log(`note: ${dir} holds other files; writing results beside them`);
   }
   const now = () => new Date().toISOString();
-  const { spec: specNoBatch } = { spec: (({ batch: _b, ...rest }) => rest)(spec) };
   let manifest: Manifest;
   let rows: Row[] = [];
+  const running = new RowsHash();
   if (old) {
     if (old.specHash !== hash) {
       throw new InputError('spec', `the spec of the sweep in ${dir} (hash ${old.specHash.slice(0, 12)})`, hash.slice(0, 12), 'spec differs from the one being resumed');
@@ -142,16 +218,22 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
     if (old.range.start !== start || old.range.end !== end) {
       throw new InputError('shard', `the shard of the sweep in ${dir} (points ${old.range.start}..${old.range.end - 1})`, opts.shard ? `${opts.shard.index}/${opts.shard.count}` : 'none');
     }
-    const read = readRows(files.jsonl, true);
-    if (read.droppedBytes > 0) log(`resume: dropped a partially written last line (${read.droppedBytes} bytes)`);
+    if (old.backend !== backend) {
+      throw new InputError('backend', `${old.backend}, the backend the sweep in ${dir} was started with`, backend, 'resuming on another backend would mix backends in one result set');
+    }
+    const read = readRows(files.jsonl, false);
     rows = read.rows;
-    rows.forEach((r, k) => {
-      if (r['index'] !== start + k) throw new Error(`${files.jsonl}: row ${k} has index ${String(r['index'])}, expected ${start + k} (duplicated or lost rows)`);
-    });
-    if (rows.length > end - start) throw new Error(`${files.jsonl}: more rows than the shard has points`);
+    verifyRows(c, old, rows);
+    if (read.droppedBytes > 0) {
+      readRows(files.jsonl, true); // truncate the partial last line only once the rest is verified
+      log(`resume: dropped a partially written last line (${read.droppedBytes} bytes)`);
+    }
+    running.add(rows);
     // results.csv is regenerated from the complete rows (it may lag or lead results.jsonl by a batch).
     writeAtomic(files.csv, csvHeader(columns) + csvLines(columns, rows));
-    manifest = { ...old, resumes: old.resumes + (rows.length < end - start ? 1 : 0), pointsDone: rows.length, updatedAt: now() };
+    manifest = { ...old, spec: manifestSpec(spec), resumes: old.resumes + (rows.length < end - start ? 1 : 0), pointsDone: rows.length, updatedAt: now() };
+    // backends as the rows record them (a manifest write may have been skipped before a kill)
+    manifest.backendsUsed = [...new Set([...old.backendsUsed, ...rows.map((r) => r['backend']).filter((b): b is string => typeof b === 'string' && b !== '')])].sort();
     if (rows.length < end - start) {
       manifest.status = 'running';
       manifest.finishedAt = null;
@@ -162,15 +244,18 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
     writeAtomic(files.jsonl, '');
     writeAtomic(files.csv, csvHeader(columns));
     manifest = {
-      keyrate: version, specHash: hash, engine: spec.engine, quantity: spec.quantity, spec: specNoBatch, backend,
+      keyrate: version, specHash: hash, engine: spec.engine, quantity: spec.quantity, spec: manifestSpec(spec), backend,
       backendsUsed: [], columns, gridOrder: GRID_ORDER, gridSize: grid.size, shard: opts.shard ?? null,
       range: { start, end }, pointCount: end - start, pointsDone: 0, errors: 0, status: 'running',
-      startedAt: now(), updatedAt: now(), finishedAt: null, resumes: 0, checksum: null,
+      startedAt: now(), updatedAt: now(), finishedAt: null, resumes: 0, checksum: null, verified: null,
     };
   }
   manifest.errors = rows.filter((r) => r['error'] !== null && r['error'] !== undefined).length;
+  manifest.verified = { rows: running.count, value: running.value() };
   const used = new Set(manifest.backendsUsed);
-  writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  const writeManifest = () => writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  writeManifest();
+  let lastWrite = Date.now();
 
   const resumedFrom = rows.length;
   const last = rows[rows.length - 1];
@@ -183,6 +268,8 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
   const batchSize = workers > 1 ? Math.max(spec.batch, workers * grid.blockLength) : spec.batch;
   const todo = end - start - resumedFrom;
   let done = 0;
+  let warned = todo <= LARGE_GRID;
+  const t0 = Date.now();
   opts.onProgress?.(0, todo);
   try {
     for (let i0 = start + resumedFrom; i0 < end; ) {
@@ -215,12 +302,24 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
       }));
       appendDurable(files.jsonl, jsonlLines(batchRows));
       appendDurable(files.csv, csvLines(columns, batchRows));
+      running.add(batchRows);
+      lock.touch();
       const lastRow = batchRows[batchRows.length - 1]!;
       previous = lastRow['error'] === null ? { point: grid.point(i1 - 1), outputs: rowOutputs(ev, lastRow) } : null;
       manifest.pointsDone += batchRows.length;
       manifest.backendsUsed = [...used].sort();
-      manifest.updatedAt = now();
-      writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+      if (!warned) {
+        warned = true;
+        const perPoint = (Date.now() - t0) / done;
+        const seconds = (perPoint * (todo - done)) / 1000;
+        log(`warning: ${todo} points to evaluate (over ${LARGE_GRID}); at ${perPoint.toPrecision(3)} ms per point so far, expect about ${formatDuration(seconds)} more`);
+      }
+      if (Date.now() - lastWrite >= MANIFEST_INTERVAL_MS) {
+        manifest.updatedAt = now();
+        manifest.verified = { rows: running.count, value: running.value() };
+        writeManifest();
+        lastWrite = Date.now();
+      }
       i0 = i1;
     }
   } finally {
@@ -232,11 +331,50 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
     if (all.length !== end - start) throw new Error(`${files.jsonl}: ${all.length} rows, expected ${end - start}`);
     manifest.status = 'complete';
     manifest.finishedAt = now();
-    manifest.updatedAt = manifest.finishedAt;
     manifest.checksum = { algorithm: 'sha256', over: CHECKSUM_OVER, value: rowsChecksum(all) };
-    writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
   }
+  manifest.updatedAt = now();
+  manifest.verified = { rows: running.count, value: running.value() };
+  writeManifest();
   return { dir, manifest, evaluated: done, resumedFrom };
+}
+
+function formatDuration(s: number): string {
+  if (!Number.isFinite(s)) return 'an unknown time';
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${(s / 60).toFixed(0)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}
+
+/**
+ * Rows read back on resume must be the rows this sweep wrote: indices start, start+1, ...; the
+ * manifest's columns; the grid point's axis and fixed values; and the checksum the manifest
+ * recorded over its first `verified.rows` rows (all rows once complete). An edited, lost or
+ * duplicated row is refused (InputError, exit code 2), never continued from.
+ */
+function verifyRows(c: RunContext, old: Manifest, rows: Row[]): void {
+  const { dir, files, start, end, columns, grid } = c;
+  if (rows.length > end - start) refuse(dir, `${files.jsonl} has ${rows.length} rows, more than the ${end - start} points of the sweep`);
+  const cols = canonicalJson(columns);
+  rows.forEach((r, k) => {
+    if (r['index'] !== start + k) refuse(dir, `${files.jsonl}: row ${k + 1} has index ${String(r['index'])}, expected ${start + k} (duplicated or lost rows)`);
+    if (canonicalJson(Object.keys(r)) !== cols) refuse(dir, `${files.jsonl}: row ${k + 1} (index ${start + k}) does not have the sweep's columns`);
+    const p = grid.point(start + k);
+    for (const [name, v] of Object.entries(p)) {
+      if (canonicalJson(r[name]) !== canonicalJson(toJsonSafe(v))) refuse(dir, `${files.jsonl}: row ${k + 1} (index ${start + k}) has ${name} = ${JSON.stringify(r[name])}, the grid has ${JSON.stringify(v)} (edited row)`);
+    }
+  });
+  const check = (n: number, want: string, what: string) => {
+    if (rows.length < n) refuse(dir, `${files.jsonl} has ${rows.length} rows, the manifest recorded ${n} (lost rows)`);
+    if (rowsChecksum(rows.slice(0, n)) !== want) refuse(dir, `${files.jsonl}: rows do not match the ${what} in manifest.json (edited or corrupted rows)`);
+  };
+  if (old.status === 'complete' && old.checksum) {
+    if (rows.length !== end - start) refuse(dir, `the manifest says complete but ${files.jsonl} has ${rows.length} of ${end - start} rows`);
+    check(rows.length, old.checksum.value, 'checksum');
+  } else if (old.verified && old.verified.rows > 0) {
+    check(old.verified.rows, old.verified.value, `checksum of the first ${old.verified.rows} rows`);
+  }
 }
 
 /** Piscina pool running ./worker (the .ts source under tsx, the compiled .js from dist/). */

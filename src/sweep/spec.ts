@@ -91,7 +91,7 @@ function expandAxis(field: string, raw: unknown): unknown[] {
     if (to < from) throw new InputError(`${field}.to`, `>= from (${from})`, to);
     if ((to - from) / step + 1 > MAX_POINTS) throw new InputError(`${field}.step`, `at most ${MAX_POINTS} points`, step);
     // Same rule as the CLI's 'from:to:step' (inclusive of `to` within 1e-9 of a step, 12 digits).
-    return parseListOrRange(field, `${from}:${to}:${step}`);
+    return parseListOrRange(field, `${from}:${to}:${step}`, MAX_POINTS);
   }
   if ('count' in raw) {
     const extra = keys.filter((k) => !['from', 'to', 'count', 'scale'].includes(k));

@@ -1,6 +1,7 @@
 /** Durable whole-file writes: nothing half-written is ever visible at the target path. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ensureDir } from './out-path.js';
 
 /** fsync a directory so a rename inside it survives a crash (best effort). */
 export function fsyncDir(dir: string): void {
@@ -20,15 +21,25 @@ export function fsyncDir(dir: string): void {
  *  fsync, rename over the target, fsync the directory. */
 export function writeAtomic(path: string, text: string): void {
   const abs = resolve(path);
-  mkdirSync(dirname(abs), { recursive: true });
+  ensureDir(dirname(abs));
   const tmp = `${abs}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, abs);
+  } catch (e) {
+    // never leave the temp file behind (e.g. the target is a directory: EISDIR)
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw e;
   }
-  renameSync(tmp, abs);
   fsyncDir(dirname(abs));
 }

@@ -89,7 +89,7 @@ describe('resolveBackend', () => {
 
   it('rejects an unknown backend name', async () => {
     await expect(resolveBackend('cuda' as never, { log: () => {} })).rejects.toThrow('invalid backend: "cuda" (allowed: auto | reference | wasm | webgpu | gpujs)');
-    await expect(createLeakageEvaluator({ workers: 0, log: () => {} })).rejects.toThrow('invalid workers: 0 (allowed: integer >= 1)');
+    await expect(createLeakageEvaluator({ workers: 0, log: () => {} })).rejects.toThrow('invalid workers: 0 (allowed: integer in [1, 256])');
   });
 
   it('a wasm kernel that traps at run time falls back to reference for that batch, with a warning', async () => {

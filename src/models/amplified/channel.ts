@@ -91,6 +91,26 @@ function multipleOf(name: string, x: number, span: number): number {
   return r;
 }
 
+/** Most amplifiers a line may have (distance/span); 40,000 km at 1 m spacing is 4e7. */
+export const MAX_SPANS = 1e9;
+/** Largest loss per span, loss*span (log10 units): amplifier gain G = 10^(loss*span) <= 1e30. */
+export const MAX_SPAN_LOSS = 30;
+
+/**
+ * Bounds where the line model keeps its meaning in f64: M = distance/span <= MAX_SPANS (beyond,
+ * G_i = M_i (G-1) + 1 and the test-pulse noise overflow or lose all precision) and
+ * loss*span <= MAX_SPAN_LOSS (beyond, G = 10^(loss span) overflows to Infinity and every
+ * probability becomes NaN).
+ */
+export function checkLineSize(distance: number, span: number, loss: number): void {
+  if (!(loss * span <= MAX_SPAN_LOSS)) {
+    throw new InputError('loss', `(0, ${MAX_SPAN_LOSS / span}] per km at span ${span} km (loss*span <= ${MAX_SPAN_LOSS}: amplifier gain at most 1e${MAX_SPAN_LOSS})`, loss);
+  }
+  if (!(distance / span <= MAX_SPANS)) {
+    throw new InputError('distance', `at most ${MAX_SPANS} spans of ${span} km (distance/span <= ${MAX_SPANS} amplifiers)`, distance);
+  }
+}
+
 /**
  * Equidistant amplifier line, Eve at eveAt (Eqs. 76-79 corrected, SPEC 3.1). Validates inputs:
  * distance and eveAt multiples of span, 0 <= eveAt <= distance.
@@ -101,6 +121,7 @@ export function line(input: { distance: number; eveAt: number; span?: number; lo
   const loss = check('loss', params.loss, input.loss ?? 0.02);
   const eveAt = check('eveAt', params.eveAt, input.eveAt);
   if (eveAt > distance) throw new InputError('eveAt', '[0, distance] km, a multiple of span', eveAt);
+  checkLineSize(distance, span, loss);
   const M = multipleOf('distance', distance, span);
   const M1 = multipleOf('eveAt', eveAt, span);
   const M2 = M - M1;

@@ -22,13 +22,10 @@ export { checkPhaseWindows, erfDiff, phaseNoise, phaseOverlap, phaseProbabilitie
 export { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
 export { maximizeBox, type SearchOptions, type SearchResult } from './optimize.js';
 export {
-  curve,
   defaultSearch,
   optimizeAt,
   phaseFromUnit,
   pnFromUnit,
-  rate,
-  worstCase,
   type AmplifiedRate,
   type CurveInput,
   type CurvePoint,
@@ -39,3 +36,27 @@ export {
 } from './model.js';
 export { correlation, plob, precision, type CorrelationResult, type PlobResult, type PrecisionResult } from './supporting.js';
 export { naturalLosses, type NaturalLossesInput, type NaturalLossesResult, type NaturalLossesRow } from './natural-losses.js';
+
+// Public entry points: the model functions behind a strict key check (an unknown or misspelt key,
+// e.g. optimize: { bogus: 1 }, is an InputError instead of being ignored). The key lists live in
+// src/validate.ts (amplifiedKeys) so that new options are added in one place.
+import * as model from './model.js';
+import { checkAmplifiedInput } from '../../validate.js';
+
+/** Key rate Lf/L at given or optimised photons/windows (model.rate, keys checked). */
+export async function rate(input: model.RateInput): Promise<model.AmplifiedRate> {
+  checkAmplifiedInput('rate', input);
+  return model.rate(input);
+}
+
+/** Worst case over Eve's position (model.worstCase, keys checked). */
+export async function worstCase(input: model.WorstCaseInput): Promise<model.WorstCase> {
+  checkAmplifiedInput('worstCase', input);
+  return model.worstCase(input);
+}
+
+/** Optimised Lf/L over a list of leaks (model.curve, keys checked). */
+export async function curve(input: model.CurveInput): ReturnType<typeof model.curve> {
+  checkAmplifiedInput('curve', input);
+  return model.curve(input);
+}

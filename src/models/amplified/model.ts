@@ -87,7 +87,7 @@ const rateSchema = z.object({
   leak: params.leak,
   span: params.span.optional(),
   loss: params.loss.optional(),
-  photons: ranged(z.array(z.number().min(0).finite()).min(1).max(2), 'array of 1 (phase: > 0) or 2 (photon-number: |gamma0|^2 >= 0, |gamma1|^2 > 0) numbers').optional(),
+  photons: ranged(z.array(z.number().min(0).max(1e9)).min(1).max(2), 'array of 1 (phase: in (0, 1e9]) or 2 (photon-number: |gamma0|^2 in [0, 1e9], |gamma1|^2 in (0, 1e9]) numbers').optional(),
   windows: ranged(z.array(z.number().finite()).min(2).max(4), 'theta1..4 (photon-number) or theta1\',theta2\' (phase)').optional(),
   method: ranged(z.enum(['exact', 'paper']), "'exact' | 'paper'").optional(),
 });
@@ -142,6 +142,7 @@ function evaluateFixed(enc: Encoding, L: LineGeometry, leak: number, photons: nu
     if (photons.length !== 1 || !(photons[0]! > 0)) throw new InputError('photons', 'one number |gamma|^2 > 0 for the phase encoding', photons);
     checkPhaseWindows(windows);
     const r = phaseRate({ photons: photons[0]!, windows, G1: L.G1, G2: L.G2, leak });
+    if (!(r.pCheck > 0)) throw new InputError('windows', `windows that post-select some detections (p_check > 0; it underflows to 0 at photons ${photons[0]})`, windows);
     return { r: { ...r, trace: undefined as number[] | undefined, quadError: 0, quadConverged: true, evaluations: 1 }, pba: r.pba };
   }
   if (photons.length !== 2 || !(photons[1]! > 0)) throw new InputError('photons', 'two numbers |gamma0|^2 >= 0 (0: on-off keying), |gamma1|^2 > 0 for the photon-number encoding', photons);

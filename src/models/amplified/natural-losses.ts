@@ -4,6 +4,7 @@
  * the printed N |mu_E1 - mu_E0| is also reported, labelled), h2 with the correct sign (Eq. 95).
  */
 import { z } from 'zod';
+import { InputError } from '../../errors.js';
 import { checkObject, params, ranged } from '../../validate.js';
 import { binaryEntropy, lgamma } from '../../special/index.js';
 
@@ -48,8 +49,15 @@ const schema = z.object({
   mu: ranged(z.tuple([z.number().min(0).finite(), z.number().min(0).finite()]), '[mu0, mu1] >= 0').optional(),
   loss: params.loss.optional(),
   piece: ranged(z.number().gt(0).finite(), '> 0 km').optional(),
-  lengths: ranged(z.array(z.number().gt(0).finite()).min(1), 'non-empty list of lengths > 0 km'),
-});
+  lengths: ranged(z.array(z.number().gt(0).finite()).min(1).max(100_000), 'non-empty list of at most 100000 lengths > 0 km'),
+}).strict();
+
+/** Most detectors N = length/piece of one row (the binomial sum of Eq. 28 runs over N + 1 terms). */
+export const MAX_DETECTORS = 1_000_000;
+/** Largest mean number of scattered photons N mu_E (the Poisson sums of Eqs. 31-37 run past it). */
+export const MAX_SCATTERED = 1_000_000;
+/** Terms summed over all rows (time bound: ~1e8 terms is ~30 s). */
+export const MAX_TERMS = 100_000_000;
 
 function miFromConditionals(logp0: (k: number) => number, logp1: (k: number) => number, kmax: number): number {
   // I = 1 - 1/2 sum_k (p0 + p1) h2(p0/(p0+p1))  (Eqs. 28, 31)
@@ -81,6 +89,20 @@ export function naturalLosses(input: NaturalLossesInput): NaturalLossesResult {
   const rl = -Math.expm1(-loss * piece * Math.LN10); // Eq. 19
   const muE: [number, number] = [mu[0] * rl, mu[1] * rl]; // Eq. 20
   const q: [number, number] = [-Math.expm1(-muE[0]), -Math.expm1(-muE[1])]; // Eq. 22
+  // bound the sums before any of them runs (length 1e300 or mu 1e300 would never end)
+  let terms = 0;
+  for (const length of v.lengths) {
+    const N = Math.max(1, Math.round(length / piece));
+    if (!(N <= MAX_DETECTORS)) {
+      throw new InputError('length', `(0, ${MAX_DETECTORS * piece}] km at piece ${piece} km (at most ${MAX_DETECTORS} detectors)`, length);
+    }
+    const mMax = N * Math.max(muE[0], muE[1]);
+    if (!(mMax <= MAX_SCATTERED)) {
+      throw new InputError('mu', `mu0, mu1 with N * mu * r_l <= ${MAX_SCATTERED} scattered photons (at ${N} detectors: mu <= ${(MAX_SCATTERED / (N * rl)).toPrecision(3)})`, mu);
+    }
+    terms += N + 1 + 4 * Math.ceil(mMax + 40 * Math.sqrt(mMax) + 50);
+  }
+  if (terms > MAX_TERMS) throw new InputError('length', `lengths whose sums total at most ${MAX_TERMS} terms (fewer or shorter lengths)`, v.lengths.length, `${terms.toPrecision(3)} terms`);
   const sd = Math.sqrt(q[0] * (1 - q[0])) + Math.sqrt(q[1] * (1 - q[1]));
   const criticalN = { corrected: (sd * sd) / (q[1] - q[0]) ** 2, printed: (sd * sd) / (muE[1] - muE[0]) ** 2 }; // Eq. 26
   const rows = v.lengths.map((length) => {

@@ -3,6 +3,7 @@
  * rE_min (Eqs. 80-84 with the SPEC 3.1 erratum), PLOB bound in log domain (SPEC 3.1).
  */
 import { z } from 'zod';
+import { InputError } from '../../errors.js';
 import { checkObject, params, ranged } from '../../validate.js';
 import { line } from './channel.js';
 
@@ -13,7 +14,7 @@ const corrSchema = z.object({
   photons: params.photons,
   span: params.span.optional(),
   loss: params.loss.optional(),
-});
+}).strict();
 
 export interface CorrelationResult {
   /** R_BE (Eq. 117) */
@@ -49,10 +50,10 @@ export function correlation(input: { distance: number; eveAt: number; leak: numb
 
 const precSchema = z.object({
   distance: params.distance,
-  photons: ranged(z.number().gt(0).finite(), '> 0 (test-pulse photon number n)'),
+  photons: ranged(z.number().gt(0).max(1e30), '(0, 1e30] (test-pulse photon number n)'),
   span: params.span.optional(),
   loss: params.loss.optional(),
-});
+}).strict();
 
 export interface PrecisionResult {
   /** photon-number standard deviation at Bob from Eq. 81 (exact: displaced thermal, D = n, S = M(G-1)) */
@@ -76,11 +77,18 @@ export function precision(input: { distance: number; photons: number; span?: num
   const S = L.M * (L.G - 1); // Eq. 75: G_M - 1
   const variance = n + S + S * S + 2 * n * S; // Eq. 81: displaced thermal photon-number variance
   const deltaN = Math.sqrt(variance);
+  const rEminExact = deltaN / n;
+  const rEminCorrected = Math.sqrt((2 * L.M * (L.G - 1)) / n);
+  const rEminPaper = Math.sqrt((L.M * L.G) / n);
+  // line() bounds M and G, so these are finite; a non-finite value would be a bug, never output
+  if (![deltaN, rEminExact, rEminCorrected, rEminPaper].every(Number.isFinite)) {
+    throw new InputError('distance', 'a line whose precision is finite in f64 (fewer spans or less loss per span)', v.distance);
+  }
   return {
     deltaN,
-    rEminExact: deltaN / n,
-    rEminCorrected: Math.sqrt((2 * L.M * (L.G - 1)) / n),
-    rEminPaper: Math.sqrt((L.M * L.G) / n),
+    rEminExact,
+    rEminCorrected,
+    rEminPaper,
     M: L.M,
     G: L.G,
     params: { distance: L.distance, photons: n, span: L.span, loss: L.loss },
@@ -101,13 +109,19 @@ export interface PlobResult {
 
 /** PLOB bound -log2(1 - T) in log domain (SPEC 3.1). */
 export function plob(input: { distance: number; loss?: number }): PlobResult {
-  const v = checkObject(z.object({ distance: params.distance, loss: params.loss.optional() }), input);
+  const v = checkObject(z.object({ distance: params.distance, loss: params.loss.optional() }).strict(), input);
   const loss = v.loss ?? 0.02;
   const log10T = -loss * v.distance;
-  const T = Math.pow(10, log10T);
+  if (!Number.isFinite(log10T)) throw new InputError('distance', `loss*distance finite in f64 (distance <= ${(Number.MAX_VALUE / loss).toPrecision(3)} km at loss ${loss})`, v.distance);
+  if (log10T === 0) throw new InputError('loss', 'loss*distance > 0 in f64 (here the product underflows to 0, T = 1)', loss);
+  const lnT = log10T * Math.LN10;
+  const T = Math.exp(lnT);
+  // -ln(1 - T) without forming 1 - T: T <= 1/2: -log1p(-T) (T has full relative precision);
+  // T > 1/2: 1 - T = -expm1(lnT) exactly to rounding (T = 1 - 1e-17 keeps its 1e-17), then -ln of it;
+  // T < 1e-8: the series T (1 + T/2 + ...), in log10 so that T = 1e-800 does not underflow
   let log10Bits: number;
-  if (log10T > -8) log10Bits = Math.log10(-Math.log1p(-T) / Math.LN2);
-  // -log(1-T) = T (1 + T/2 + T^2/3 + ...): for T < 1e-8 the series correction is below 1e-8 relative
-  else log10Bits = log10T - Math.log10(Math.LN2) + Math.log10(1 + T / 2);
+  if (log10T < -8) log10Bits = log10T - Math.log10(Math.LN2) + Math.log10(1 + T / 2);
+  else if (T <= 0.5) log10Bits = Math.log10(-Math.log1p(-T) / Math.LN2);
+  else log10Bits = Math.log10(-Math.log(-Math.expm1(lnT)) / Math.LN2);
   return { log10T, T, bits: Math.pow(10, log10Bits), log10Bits, params: { distance: v.distance, loss } };
 }

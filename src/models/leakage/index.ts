@@ -12,7 +12,7 @@ import { check, checkObject, params, ranged } from '../../validate.js';
 import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 import { leakageObjectiveReference } from '../../kernels/leakage-objective/reference.js';
 import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
-import { eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate } from './optimize.js';
+import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate } from './optimize.js';
 import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
 import { mulberry32 } from '../../util/prng.js';
 import { memoAsync } from '../../util/memo.js';
@@ -23,12 +23,78 @@ export { eveMinMany, objectiveGradient, defaultGrid, type EveOptions, type EveMi
 export type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 
 const objectiveSchema = ranged(z.enum(['joint', 'conditional']), "'joint' | 'conditional'");
+const evaluateSchema = ranged(z.custom<Evaluate>((f) => typeof f === 'function'), 'a batch evaluator function');
 const base = {
   dim: params.dim,
   parties: params.parties,
   leakage: params.leakage,
   model: params.model.optional(),
 };
+
+// ---------------------------------------------------------------------------------------------
+// size limits: the state and Eve's screen grow like d^N (n outcomes); bound memory and time
+
+/** Memory one rate() may need (estimate), bytes. */
+export const MAX_RATE_BYTES = 2 * 1024 ** 3;
+/** Time one rate() or zeroCrossing() may need (estimate), seconds. */
+export const MAX_RATE_SECONDS = 300;
+/** Screen points per problem of Eve's optimiser (its default maxScreen, src/models/leakage/optimize.ts). */
+const SCREEN_CAP = 2 ** 18;
+
+export interface RateCost {
+  /** d^N joint outcomes */
+  outcomes: number;
+  /** peak memory of the largest objective batch (screen points x n f64, times the candidates screened together) */
+  bytes: number;
+  /** single-thread time (s), from measured rates (~4e-8 s per screen point and outcome, plus start-up) */
+  seconds: number;
+}
+
+/** Estimated cost of one rate() at (dim, parties) with the given settings search. */
+export function rateCost(dim: number, parties: number, search: SettingsSearch = 'family', samples = 24, grid?: number): RateCost {
+  const n = dim ** parties;
+  const g = grid ?? defaultGrid(n);
+  const screen = Math.min(g ** n, SCREEN_CAP);
+  // candidates screened in one batch / in total (d = 2: 13-point scan + ~9 refinement rounds of 4)
+  let batch = search === 'fixed' ? 1 : dim === 2 ? 14 : 1;
+  let total = search === 'fixed' ? 1 : dim === 2 ? 50 : 1;
+  if (search === 'general') {
+    batch = Math.max(batch, samples + 1);
+    total += samples + 1 + (dim === 2 ? 4 * parties * 40 : 0);
+  }
+  const bytes = batch * screen * n * 8 + 16 * n * n;
+  const seconds = 1 + 4e-8 * total * screen * n;
+  return { outcomes: n, bytes: Number.isFinite(bytes) ? bytes : Infinity, seconds: Number.isFinite(seconds) ? seconds : Infinity };
+}
+
+const fits = (c: RateCost, times = 1): boolean => c.bytes <= MAX_RATE_BYTES && c.seconds * times <= MAX_RATE_SECONDS;
+
+/** Refuse (InputError) a (dim, parties) whose rate() (times `times`, e.g. a bisection) would not fit the limits. */
+function checkRateSize(dim: number, parties: number, search: SettingsSearch, samples: number, grid: number | undefined, times = 1, what = 'one rate'): void {
+  const c = rateCost(dim, parties, search, samples, grid);
+  if (fits(c, times)) return;
+  // the largest parties at this dim, and the largest dim at these parties, that fit
+  let maxN = 1;
+  while (maxN < 64 && fits(rateCost(dim, maxN + 1, search, samples, grid), times)) maxN++;
+  let maxD = 1;
+  while (maxD < 4096 && fits(rateCost(maxD + 1, parties, search, samples, grid), times)) maxD++;
+  const limit = `${what} within ~${MAX_RATE_BYTES / 1024 ** 3} GiB and ~${MAX_RATE_SECONDS} s (estimated from d^N)`;
+  const why = `d^N = ${dim}^${parties}: estimated ${(c.bytes / 1024 ** 3).toPrecision(2)} GiB, ${(c.seconds * times).toPrecision(2)} s`;
+  if (parties > 2 || dim === 2) {
+    throw new InputError('parties', maxN >= 2 ? `integer in [2, ${maxN}] at dim ${dim}, so that ${limit}` : `none at dim ${dim}: ${limit}`, parties, why);
+  }
+  throw new InputError('dim', maxD >= 2 ? `integer in [2, ${maxD}] at parties ${parties}, so that ${limit}` : `none at parties ${parties}: ${limit}`, dim, why);
+}
+
+/** d^(N-1) must be a finite f64 for the closed forms. */
+function checkClosedFormSize(dim: number, parties: number): void {
+  if (!Number.isFinite(bigD(dim, parties))) {
+    throw new InputError(parties > 2 ? 'parties' : 'dim', 'd^(N-1) finite in f64 (< 1.8e308)', parties > 2 ? parties : dim);
+  }
+}
+
+/** Bisection steps of zeroCrossing between the separable bound and 1. */
+const bisectionSteps = (dim: number, parties: number, tol: number): number => Math.max(1, Math.ceil(Math.log2((1 - separableBound(dim, parties)) / tol))) + 1;
 
 // ---------------------------------------------------------------------------------------------
 // thresholds
@@ -68,6 +134,8 @@ export interface ZeroCrossing {
   tol: number;
   positive: number;
   evaluations: number;
+  /** why the bisection was not run (zeroCrossing is then NaN) */
+  skipped?: string;
 }
 
 /** Smallest v with rate > `positive`, by bisection on the computed rate between 1/(1+D) and 1. */
@@ -76,13 +144,16 @@ export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossi
     z.object({
       ...base,
       objective: objectiveSchema.optional(),
-      tol: ranged(z.number().gt(0).lt(0.1), '(0, 0.1)').optional(),
+      tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
       positive: ranged(z.number().gt(0), '> 0').optional(),
-    }),
+      evaluate: evaluateSchema.optional(),
+    }).strict(),
     input,
   );
   const tol = i.tol ?? 1e-6;
   const positive = i.positive ?? 1e-12;
+  checkClosedFormSize(i.dim, i.parties);
+  if (!input.evaluate) checkRateSize(i.dim, i.parties, 'family', 24, undefined, bisectionSteps(i.dim, i.parties, tol), 'the zero-crossing bisection');
   let lo = separableBound(i.dim, i.parties);
   let hi = 1;
   let evaluations = 0;
@@ -116,10 +187,32 @@ export interface ThresholdResult {
   printedThreshold?: number;
 }
 
-export async function threshold(input: ThresholdInput & { tol?: number; evaluate?: Evaluate }): Promise<ThresholdResult> {
-  const i = checkObject(z.object(base), input);
+export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; zeroCrossing?: boolean }): Promise<ThresholdResult> {
+  const i = checkObject(
+    z.object({
+      ...base,
+      objective: objectiveSchema.optional(),
+      tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
+      positive: ranged(z.number().gt(0), '> 0').optional(),
+      evaluate: evaluateSchema.optional(),
+      zeroCrossing: ranged(z.boolean(), 'true | false').optional(),
+    }).strict(),
+    input,
+  );
   const model = i.model ?? 'uniform';
-  const zc = await zeroCrossing({ ...input, model });
+  checkClosedFormSize(i.dim, i.parties);
+  const { zeroCrossing: wanted, ...zin } = input;
+  // the closed form never waits for the bisection: skipped when not wanted or too large (d^N)
+  const steps = bisectionSteps(i.dim, i.parties, i.tol ?? 1e-6);
+  const skip =
+    wanted === false ? 'not requested'
+    : !input.evaluate && !fits(rateCost(i.dim, i.parties), steps)
+      ? `d^N = ${i.dim}^${i.parties} too large for the numerical bisection (estimated ${(rateCost(i.dim, i.parties).bytes / 1024 ** 3).toPrecision(2)} GiB, ${(rateCost(i.dim, i.parties).seconds * steps).toPrecision(2)} s; limits ~${MAX_RATE_BYTES / 1024 ** 3} GiB, ~${MAX_RATE_SECONDS} s)`
+      : undefined;
+  const sep = separableBound(i.dim, i.parties);
+  const zc: ZeroCrossing = skip
+    ? { zeroCrossing: NaN, bracket: [sep, 1], tol: i.tol ?? 1e-6, positive: 1e-12, evaluations: 0, skipped: skip }
+    : await zeroCrossing({ ...zin, model });
   return {
     dim: i.dim,
     parties: i.parties,
@@ -231,15 +324,25 @@ const rateSchema = z.object({
     .object({
       grid: ranged(z.number().int().min(2).max(64), 'integer in [2, 64]').optional(),
       starts: ranged(z.number().int().min(1).max(256), 'integer in [1, 256]').optional(),
-      maxIter: ranged(z.number().int().min(0), 'integer >= 0').optional(),
+      maxIter: ranged(z.number().int().min(0).max(100_000), 'integer in [0, 100000]').optional(),
       stepTol: ranged(z.number().gt(0), '> 0').optional(),
       valueTol: ranged(z.number().gt(0), '> 0').optional(),
     })
+    .strict()
     .optional(),
-  angleTol: ranged(z.number().gt(0), '> 0').optional(),
-  samples: ranged(z.number().int().min(0), 'integer >= 0').optional(),
+  angleTol: ranged(z.number().min(1e-12), '>= 1e-12 rad').optional(),
+  samples: ranged(z.number().int().min(0).max(10_000), 'integer in [0, 10000]').optional(),
   seed: ranged(z.number().int(), 'an integer').optional(),
-});
+  settings: z.unknown().optional(),
+  start: z.unknown().optional(),
+  evaluate: evaluateSchema.optional(),
+  backend: ranged(z.string(), 'a backend name').optional(),
+  workers: params.workers.optional(),
+}).strict();
+
+/** Backends the leakage objective can run on (f64 only: webgpu and gpujs compute in f32). */
+export const LEAKAGE_BACKENDS = ['auto', 'reference', 'wasm'] as const;
+const leakageBackend = ranged(z.enum(LEAKAGE_BACKENDS), "'auto' | 'reference' | 'wasm' (f64 backends; webgpu and gpujs compute in f32)");
 
 /** Family candidates: d = 2: parties 1..N-1 in Z, the last at Bloch angle theta in the XZ plane; d > 2: computational. */
 function familySettings(dim: number, parties: number, theta: number): Settings {
@@ -294,6 +397,8 @@ export async function rate(input: RateInput): Promise<RateResult> {
   const { dim, parties, leakage: L, visibility: v } = i;
   const fixed = input.settings !== undefined ? checkSettings('settings', input.settings, dim, parties) : undefined;
   const start = input.start !== undefined ? checkSettings('start', input.start, dim, parties) : undefined;
+  if (!input.evaluate && input.backend !== undefined) check('backend', leakageBackend, input.backend);
+  checkRateSize(dim, parties, fixed ? 'fixed' : (i.settingsSearch ?? 'family'), i.samples ?? 24, i.eve?.grid);
   let evaluate: Evaluate = input.evaluate ?? ((b: LeakageObjectiveBatch) => leakageObjectiveReference(b));
   let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
   let backendNow = () => backend;
@@ -465,18 +570,31 @@ export interface CurveRow {
   nanEvents: number;
 }
 
+/** Largest number of points of one curve() (rows are held in memory; each is an optimisation). */
+export const MAX_CURVE_POINTS = 100_000;
+
 export async function curve(input: CurveInput): Promise<CurveRow[]> {
   const i = checkObject(
     z.object({
       dim: params.dim,
       parties: params.parties,
-      leakages: ranged(z.array(params.leakage).min(1), 'non-empty list of numbers in [0, 1)'),
-      visibilities: ranged(z.array(params.visibility).min(1), 'non-empty list of numbers in [0, 1]'),
+      leakages: ranged(z.array(params.leakage).min(1).max(MAX_CURVE_POINTS), `non-empty list of at most ${MAX_CURVE_POINTS} numbers in [0, 1)`),
+      visibilities: ranged(z.array(params.visibility).min(1).max(MAX_CURVE_POINTS), `non-empty list of at most ${MAX_CURVE_POINTS} numbers in [0, 1]`),
       model: params.model.optional(),
       objective: objectiveSchema.optional(),
-    }),
+      evaluate: evaluateSchema.optional(),
+      backend: ranged(z.string(), 'a backend name').optional(),
+      workers: params.workers.optional(),
+      warmStart: ranged(z.boolean(), 'true | false').optional(),
+      onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
+    }).strict(),
     input,
   );
+  if (i.leakages.length * i.visibilities.length > MAX_CURVE_POINTS) {
+    throw new InputError('visibilities', `at most ${MAX_CURVE_POINTS} points in all (leakages x visibilities)`, i.visibilities.length, `${i.leakages.length} x ${i.visibilities.length} points`);
+  }
+  if (!input.evaluate && input.backend !== undefined) check('backend', leakageBackend, input.backend);
+  checkRateSize(i.dim, i.parties, 'family', 24, undefined);
   const model = i.model ?? 'uniform';
   const objective = i.objective ?? 'joint';
   const total = i.leakages.length * i.visibilities.length;
@@ -530,9 +648,10 @@ export function nMax(input: NMaxInput): NMaxResult {
       parties: params.parties.optional(),
       model: params.model.optional(),
       rule: ranged(z.enum(['paper', 'swap']), "'paper' | 'swap'").optional(),
-    }),
+    }).strict(),
     input,
   );
+  checkClosedFormSize(i.dim ?? 2, i.parties ?? 2);
   const rule = i.rule ?? 'paper';
   const vStar = thresholdClosedForm(i.dim ?? 2, i.parties ?? 2, i.leakage, i.model ?? 'uniform');
   const ratio = Math.log(vStar) / Math.log(i.visibility);
@@ -575,13 +694,19 @@ export async function repeaters(input: RepeatersInput): Promise<{ rule: Repeater
       dim: params.dim.optional(),
       parties: params.parties.optional(),
       objective: objectiveSchema.optional(),
-    }),
+      evaluate: evaluateSchema.optional(),
+      onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
+    }).strict(),
     input,
   );
   const rule = i.rule ?? 'paper';
   const model = i.model ?? 'uniform';
   const dim = i.dim ?? 2;
   const parties = i.parties ?? 2;
+  if (i.visibilities.length * (i.maxRepeaters + 1) > MAX_CURVE_POINTS) {
+    throw new InputError('visibilities', `at most ${MAX_CURVE_POINTS} points in all (visibilities x (maxRepeaters + 1))`, i.visibilities.length);
+  }
+  checkRateSize(dim, parties, 'family', 24, undefined);
   const total = i.visibilities.length * (i.maxRepeaters + 1);
   let done = 0;
   const series: RepeaterSeries[] = [];
