@@ -35,5 +35,9 @@ export function holevoTerm(q0: f64, q1: f64, r0: f64, r1: f64): f64 {
   if (!(r0 > 0)) return r1 > 0 ? -q1 * r1 * Math.log2(q1) : 0;
   if (!(r1 > 0)) return -q0 * r0 * Math.log2(q0);
   const d = r1 - r0;
-  return -(q0 * r0 * log1pmxImpl((q1 * d) / r0) + q1 * r1 * log1pmxImpl((-q0 * d) / r1)) * INV_LN2;
+  const t0 = (q1 * d) / r0;
+  const t1 = (-q0 * d) / r1;
+  if (Math.abs(t0) < 0.5 && Math.abs(t1) < 0.5) return -(q0 * r0 * log1pmxImpl(t0) + q1 * r1 * log1pmxImpl(t1)) * INV_LN2;
+  const m = q0 * r0 + q1 * r1;
+  return q0 * r0 * Math.log2(r0 / m) + q1 * r1 * Math.log2(r1 / m);
 }

@@ -42,14 +42,19 @@ export function entropyBits(probs: ArrayLike<number>): number {
 
 /**
  * One Fock component's share of the Holevo quantity of a two-state diagonal ensemble (bits):
- * q0 r0 log2(r0/m) + q1 r1 log2(r1/m), m = q0 r0 + q1 r1 ([A] Eqs. 114-116), in the form
- * -(q0 r0 log1pmx(q1 (r1 - r0)/r0) + q1 r1 log1pmx(q0 (r0 - r1)/r1)) / ln 2 (q0 + q1 = 1): the
- * first-order terms +-q0 q1 (r1 - r0) cancel analytically, both remaining terms are >= 0, so nearly
- * equal states (chi ~ 1e-8) keep full relative accuracy instead of losing it to cancellation.
+ * q0 r0 log2(r0/m) + q1 r1 log2(r1/m), m = q0 r0 + q1 r1 ([A] Eqs. 114-116; q0 + q1 = 1). Where
+ * the two states nearly agree (|t0|, |t1| < 1/2 below) it is evaluated as
+ * -(q0 r0 log1pmx(t0) + q1 r1 log1pmx(t1)) / ln 2, t0 = q1 (r1 - r0)/r0, t1 = q0 (r0 - r1)/r1: the
+ * first-order terms +-q0 q1 (r1 - r0) cancel analytically and both remaining terms are >= 0, so
+ * nearly equal states (chi ~ 1e-8) keep full relative accuracy; elsewhere the direct form.
  */
 export function holevoTerm(q0: number, q1: number, r0: number, r1: number): number {
   if (!(r0 > 0)) return r1 > 0 ? -q1 * r1 * Math.log2(q1) : 0; // m = q1 r1
   if (!(r1 > 0)) return -q0 * r0 * Math.log2(q0);
   const d = r1 - r0;
-  return -(q0 * r0 * log1pmx((q1 * d) / r0) + q1 * r1 * log1pmx((-q0 * d) / r1)) * INV_LN2;
+  const t0 = (q1 * d) / r0;
+  const t1 = (-q0 * d) / r1;
+  if (Math.abs(t0) < 0.5 && Math.abs(t1) < 0.5) return -(q0 * r0 * log1pmx(t0) + q1 * r1 * log1pmx(t1)) * INV_LN2;
+  const m = q0 * r0 + q1 * r1;
+  return q0 * r0 * Math.log2(r0 / m) + q1 * r1 * Math.log2(r1 / m);
 }

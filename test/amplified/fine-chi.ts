@@ -67,12 +67,15 @@ export function fineChi(pt: PnPoint, pba: number[][], budget: number): number {
 }
 
 /** Photon-number points of the optimiser's map (pnFromUnit) with |gamma1|^2 spread over
- *  [1e2, 3e5] (u0 in [0.2, 0.895]), deterministic in `seed`; flat, stride 6. */
+ *  [1e2, 3e5] (log10 |gamma1|^2 = 1 + 7 u0: u0 in [1/7, (log10(3e5) - 1)/7]), deterministic in
+ *  `seed`; flat, stride 6. */
 export function optimiserMapPoints(G: { G1: number; G2: number }, leak: number, count: number, seed: number): Float64Array {
   const r = mulberry32(seed);
   const pts = new Float64Array(count * 6);
   for (let i = 0; i < count; i++) {
-    const u = [0.2 + 0.695 * ((i + r()) / count), 0.05 + 0.9 * r(), 0.2 + 0.7 * r(), 0.2 + 0.6 * r(), 0.05 + 0.9 * r(), 0.2 + 0.7 * r()];
+    const u0lo = 1 / 7;
+    const u0hi = (Math.log10(3e5) - 1) / 7;
+    const u = [u0lo + (u0hi - u0lo) * ((i + r()) / count), 0.05 + 0.9 * r(), 0.2 + 0.7 * r(), 0.2 + 0.6 * r(), 0.05 + 0.9 * r(), 0.2 + 0.7 * r()];
     const m = pnFromUnit(u, G, leak);
     pts.set([...m.photons, ...m.windows], i * 6);
   }
