@@ -9,6 +9,7 @@ import * as amp from '../models/amplified/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
 import { checkOutPath } from '../util/out-path.js';
+import { registerAmplifiedBatch } from './amplified-batch.js';
 
 interface Common {
   encoding: string;
@@ -224,4 +225,5 @@ export function registerAmplified(program: Command): void {
         );
       }),
     );
+  registerAmplifiedBatch(a);
 }

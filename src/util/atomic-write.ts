@@ -43,3 +43,58 @@ export function writeAtomic(path: string, text: string): void {
   }
   fsyncDir(dirname(abs));
 }
+
+/** A whole file written piece by piece with writeAtomic's protocol (temp file in the same
+ *  directory, fsync, rename, fsync the directory): for outputs too large for one string. Nothing
+ *  is visible at the target before `commit()`; `abort()` removes the temp file. */
+export interface AtomicWriter {
+  write(text: string): void;
+  commit(): void;
+  abort(): void;
+}
+
+export function openAtomic(path: string): AtomicWriter {
+  const abs = resolve(path);
+  ensureDir(dirname(abs));
+  const tmp = `${abs}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  let open = true;
+  const abort = (): void => {
+    if (open) {
+      open = false;
+      try {
+        closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+  };
+  return {
+    write(text) {
+      try {
+        writeSync(fd, text);
+      } catch (e) {
+        abort();
+        throw e;
+      }
+    },
+    commit() {
+      try {
+        fsyncSync(fd);
+        open = false;
+        closeSync(fd);
+        renameSync(tmp, abs);
+      } catch (e) {
+        abort();
+        throw e;
+      }
+      fsyncDir(dirname(abs));
+    },
+    abort,
+  };
+}
