@@ -132,11 +132,11 @@ export const amplifiedSearchShape = {
   ftol: ranged(z.number().gt(0).finite(), '> 0').optional(),
   gtol: ranged(z.number().gt(0).finite(), '> 0').optional(),
   agree: ranged(z.number().gt(0).max(1), '(0, 1]').optional(),
-  method: ranged(z.enum(['lbfgs', 'nelder-mead']), "'lbfgs' | 'nelder-mead'").optional(),
+  local: ranged(z.enum(['lbfgs', 'nelder-mead']), "'lbfgs' | 'nelder-mead'").optional(),
   seed: ranged(z.number().int(), 'an integer').optional(),
   warm: ranged(z.array(z.array(z.number().finite())).max(1000), 'warm starts: up to 1000 arrays of unit-box coordinates').optional(),
 };
-const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, method, seed, warm}').optional();
+const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm}').optional();
 const common = {
   encoding: anyValue, distance: anyValue, span: anyValue, loss: anyValue, method: anyValue,
   optimize: optimizeSchema, evaluate: fn.optional(), backend: anyValue,
@@ -144,11 +144,11 @@ const common = {
 export const amplifiedKeys = {
   rate: z.object({ ...common, eveAt: anyValue, leak: anyValue, photons: anyValue, windows: anyValue }).strict(),
   worstCase: z.object({
-    ...common, leak: anyValue, refine: anyValue, onProgress: fn.optional(),
+    ...common, leak: anyValue, refine: anyValue, onProgress: fn.optional(), rateMany: fn.optional(),
     gridPoints: ranged(z.number().int().min(2).max(10_000), 'integer in [2, 10000]').optional(),
   }).strict(),
   curve: z.object({
-    ...common, leaks: ranged(z.array(z.unknown()).max(100_000), 'a list of at most 100000 leaks').optional(), eveAt: anyValue, onProgress: fn.optional(),
+    ...common, leaks: ranged(z.array(z.unknown()).max(100_000), 'a list of at most 100000 leaks').optional(), eveAt: anyValue, onProgress: fn.optional(), rateMany: fn.optional(),
     gridPoints: ranged(z.number().int().min(2).max(10_000), 'integer in [2, 10000]').optional(),
   }).strict(),
 } as const;

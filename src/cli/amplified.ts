@@ -8,6 +8,9 @@ import { InputError } from '../errors.js';
 import * as amp from '../models/amplified/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
+import { availableParallelism } from 'node:os';
+import { MAX_WORKERS, checkWorkers } from '../validate.js';
+import { createSegmentPool } from '../sweep/runner.js';
 import { checkOutPath } from '../util/out-path.js';
 import { registerAmplifiedBatch } from './amplified-batch.js';
 
@@ -52,9 +55,23 @@ function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
       ['method', r.method],
       ['backend', `${r.backend.search} (search), ${r.backend.evaluation} (reported values)`],
       ['evaluations', r.evaluations],
-      ['converged', String(r.converged)],
+      ['status', r.status],
+      ['tolerance', `${formatNum(r.tolerance.estimated)} (${r.tolerance.method}${r.tolerance.converged ? '' : ', NOT converged'})`],
     ],
   );
+}
+
+/** --workers: a RateMany on a worker pool (src/sweep/runner.ts createSegmentPool), or undefined
+ *  for 1 (the main thread). Results do not depend on the number of workers. */
+async function withRateMany<T>(workers: string | undefined, fn: (many: amp.RateMany | undefined) => Promise<T>): Promise<T> {
+  const n = workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', workers));
+  if (n <= 1) return fn(undefined);
+  const pool = await createSegmentPool(n);
+  try {
+    return await fn((inputs) => Promise.all(inputs.map((i) => pool.amplifiedRate(i))));
+  } finally {
+    await pool.destroy();
+  }
 }
 
 function rateJson(r: amp.AmplifiedRate & { eveAt?: number; scan?: unknown }) {
@@ -105,11 +122,13 @@ export function registerAmplified(program: Command): void {
   addCommon(a.command('worst-case').description("optimised Lf/L at Eve's worst position"), false)
     .requiredOption('--leak <rE>', 'fraction of the signal taken by Eve, [0, 1)')
     .option('--grid <n>', 'coarse grid points over the line (then refined to one span)', '21')
-    .action((o: Common & { grid: string }) =>
+    .option('--workers <n>', 'worker threads over Eve positions (default: the number of cores; same results for any n)')
+    .action((o: Common & { grid: string; workers?: string }) =>
       runAction(async () => {
         const bar = createProgress('worst-case', parseNumber('grid', o.grid) + 12);
         let last = 0;
-        const r = await amp.worstCase({
+        const r = await withRateMany(o.workers, (rateMany) => amp.worstCase({
+          rateMany,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           leak: parseNumber('leak', o.leak),
@@ -122,9 +141,9 @@ export function registerAmplified(program: Command): void {
             bar.tick(d - last);
             last = d;
           },
-        });
+        }));
         bar.stop();
-        emit(!!o.json, rateJson(r), () => rateTable(r) + '\n\n' + formatTable(['eveAt', 'Lf/L'], r.scan.map((s) => [s.eveAt, s.rate])));
+        emit(!!o.json, rateJson(r), () => rateTable(r) + '\n\n' + formatTable(['eveAt', 'Lf/L', 'status'], r.scan.map((s) => [s.eveAt, s.rate, s.status])));
       }),
     );
 
@@ -133,12 +152,14 @@ export function registerAmplified(program: Command): void {
     .option('--eve-at <km>', "fixed Eve position (default: worst case)")
     .option('--grid <n>', 'coarse eveAt grid for the worst case', '21')
     .option('--out <file.csv>', 'write CSV (atomic)')
-    .action((o: Common & { grid: string; out?: string }) =>
+    .option('--workers <n>', 'worker threads over curve points / Eve positions (default: the number of cores; same results for any n)')
+    .action((o: Common & { grid: string; out?: string; workers?: string }) =>
       runAction(async () => {
         if (o.out !== undefined) checkOutPath('out', o.out, 'file');
         const leaks = parseListOrRange('leak', o.leak);
         const bar = createProgress('curve', leaks.length);
-        const r = await amp.curve({
+        const r = await withRateMany(o.workers, (rateMany) => amp.curve({
+          rateMany,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           eveAt: num('eveAt', o.eveAt),
@@ -149,15 +170,15 @@ export function registerAmplified(program: Command): void {
           method: methodOf(o.method),
           backend: o.backend,
           onProgress: () => bar.tick(),
-        });
+        }));
         bar.stop();
         if (o.out) {
-          const columns = ['leak', 'rate', 'eveAt', 'photons', 'windows', 'pCheck', 'iAB', 'chi', 'evaluations', 'converged', 'method', 'backend'];
-          const rows = r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.join(' '), p.windows.join(' '), p.pCheck, p.iAB, p.chi, p.evaluations, p.converged, r.method, p.backend]);
+          const columns = ['leak', 'rate', 'eveAt', 'photons', 'windows', 'pCheck', 'iAB', 'chi', 'evaluations', 'status', 'converged', 'method', 'backend'];
+          const rows = r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.join(' '), p.windows.join(' '), p.pCheck, p.iAB, p.chi, p.evaluations, p.status, p.converged, r.method, p.backend]);
           const comment = `# keyrate amplified curve encoding=${r.encoding} distance=${o.distance} span=${o.span} loss=${o.loss} method=${r.method}\n`;
           writeAtomic(o.out, comment + stringify(rows, { header: true, columns, cast: { boolean: (b) => String(b) } }));
         }
-        emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(',')])));
+        emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons', 'status'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(','), p.status])));
       }),
     );
 

@@ -4,7 +4,9 @@
  * model is not available are skipped and listed.
  */
 import type { Command } from 'commander';
-import { runAction } from './common.js';
+import { parseNumber, runAction } from './common.js';
+import { availableParallelism } from 'node:os';
+import { MAX_WORKERS, checkWorkers } from '../validate.js';
 import { InputError } from '../errors.js';
 import { figures, generateFigures, panelIds } from '../figures/index.js';
 import { BACKENDS } from '../sweep/runner.js';
@@ -18,8 +20,9 @@ export function registerFigures(program: Command): void {
     .option('--quick', 'coarse grids (well under a minute)')
     .option('--only <ids>', 'comma-separated figure or panel ids, e.g. leakage-fig1,amplified-fig1b (see docs/figures.md)')
     .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`, 'auto')
+    .option('--workers <n>', 'worker threads for independent curve points (default: the number of cores)')
     .option('--json', 'print the figure report as JSON')
-    .action((flags: { out: string; quick?: boolean; only?: string; backend: string; json?: boolean }) =>
+    .action((flags: { out: string; quick?: boolean; only?: string; backend: string; workers?: string; json?: boolean }) =>
       runAction(async () => {
         const ids = figures().flatMap((f) => [...new Set([f.id, ...panelIds(f)])]);
         const only = flags.only?.split(',').map((s) => s.trim());
@@ -27,9 +30,11 @@ export function registerFigures(program: Command): void {
         for (const id of only ?? []) if (!ids.includes(id)) throw new InputError('only', ids.join(', '), id);
         if (!(BACKENDS as readonly string[]).includes(flags.backend)) throw new InputError('backend', BACKENDS.join(' | '), flags.backend);
         checkOutPath('out', flags.out, 'dir');
+        const workers = flags.workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', flags.workers));
         const reports = await generateFigures(flags.out, {
           quick: !!flags.quick,
           backend: flags.backend,
+          workers,
           ...(only ? { only } : {}),
           log: flags.json ? undefined : (line) => process.stderr.write(line + '\n'),
         });

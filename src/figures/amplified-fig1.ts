@@ -28,7 +28,7 @@ function logGrid(from: number, to: number, n: number): number[] {
  *  key) stay in the CSV but are not drawn; the paper's panels show Lf/L >~ 1e-4. */
 const Y_MIN = 1e-6;
 
-const COLUMNS_ALL = ['series', 'encoding', 'distance', 'eveAt', 'leak', 'span', 'loss', 'rate', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'converged', 'ms'];
+const COLUMNS_ALL = ['series', 'encoding', 'distance', 'eveAt', 'leak', 'span', 'loss', 'rate', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'status', 'converged', 'ms'];
 
 /**
  * --quick: a small optimiser budget and a 3-point Eve scan without refinement, so the figure is
@@ -36,6 +36,9 @@ const COLUMNS_ALL = ['series', 'encoding', 'distance', 'eveAt', 'leak', 'span', 
  * full run uses the model's default search and the refined worst case.
  */
 const QUICK_SEARCH = { samples: 6, starts: 1, maxIter: 12 };
+/** Full resolution: rE points per curve and the coarse Eve grid of the worst case (c, f). */
+const LEAKS = 11;
+const WORST_GRID = 11;
 const QUICK_WORST = { ...QUICK_SEARCH, gridPoints: 3, refine: false };
 
 async function panel(id: string, title: string, rows: DataRow[], order: string[], seriesTitle: string, line: Line, notes: string[]): Promise<Panel> {
@@ -58,40 +61,48 @@ export const amplifiedFig1: Figure = {
   requires: ['amplified.rate', 'amplified.worstCase'],
   panels: ['a', 'b', 'c', 'd', 'e', 'f'].map((l) => `amplified-fig1${l}`),
   async build(opts: FigureOptions): Promise<Panel[]> {
-    const panels: Panel[] = [];
+    // Every full-resolution point is optimised on its own (no warm start along rE: the optimiser's
+    // physics-informed starts make cold starts reliable), so the points of all panels are spread
+    // over the worker pool and the numbers do not depend on the number of workers.
+    const jobs: { letter: string; line: Line; build: Promise<Panel> }[] = [];
     const letters = [['a', 'b', 'c'], ['d', 'e', 'f']];
     for (const [li, line] of LINES.entries()) {
-      // --quick trims only the photon-number encoding (~0.1-0.3 s per Lf/L evaluation); the phase
-      // encoding is cheap (~10 ms per optimisation) and always runs the full grid and search.
+      // --quick trims only the photon-number encoding; the phase encoding is cheap and always runs
+      // the full grid and search.
       const quick = (enc: Encoding) => opts.quick && enc === 'photon-number';
-      const leaksOf = (enc: Encoding) => (quick(enc) ? [line.rMin, 0.01] : logGrid(line.rMin, 0.1, 11));
+      const leaksOf = (enc: Encoding) => (quick(enc) ? [line.rMin, 0.01] : logGrid(line.rMin, 0.1, LEAKS));
       const budgetOf = (enc: Encoding) => (quick(enc) ? 'QUICK optimiser budget (not converged optima)' : 'model default optimiser budget');
       const km = line.distance.toLocaleString('en-US');
       const want = (letter: string) => opts.wants?.(`amplified-fig1${letter}`) ?? true;
       for (const [ei, encoding] of ENCODINGS.entries()) {
-        if (!want(letters[li]![ei]!)) continue;
-        const rows: DataRow[] = [];
-        const eves = quick(encoding) ? line.eveAtQuick : line.eveAt;
-        for (const eveAt of eves) {
-          const pts = await curve('amplified', 'rate', { encoding, distance: line.distance, eveAt, span: SPAN, loss: LOSS }, 'leak', leaksOf(encoding),
-            { ...opts, ...(quick(encoding) ? { optimize: QUICK_SEARCH } : {}) });
-          pts.forEach((p) => rows.push({ series: `D_AE = ${eveAt} km`, ...p }));
-        }
         const letter = letters[li]![ei]!;
-        panels.push(await panel(`amplified-fig1${letter}`, `[A] Fig. 1${letter}: ${encoding} encoding, D_AB = ${km} km`, rows,
-          eves.map((e) => `D_AE = ${e} km`), 'Alice-Eve distance', line, [`span ${SPAN} km, loss ${LOSS} /km; photons and windows optimised per point, warm-started along rE; ${budgetOf(encoding)}`]));
-      }
-      if (!want(letters[li]![2]!)) continue;
-      const rows: DataRow[] = [];
-      for (const encoding of ENCODINGS) {
-        const pts = await curve('amplified', 'worst-case', { encoding, distance: line.distance, span: SPAN, loss: LOSS }, 'leak', leaksOf(encoding),
-          { ...opts, ...(quick(encoding) ? { optimize: QUICK_WORST } : {}) });
-        pts.forEach((p) => rows.push({ series: encoding, ...p }));
+        if (!want(letter)) continue;
+        const eves = quick(encoding) ? line.eveAtQuick : line.eveAt;
+        const build = (async () => {
+          const curves = await Promise.all(eves.map((eveAt) =>
+            curve('amplified', 'rate', { encoding, distance: line.distance, eveAt, span: SPAN, loss: LOSS }, 'leak', leaksOf(encoding),
+              { ...opts, independent: !quick(encoding), ...(quick(encoding) ? { optimize: QUICK_SEARCH } : {}) })));
+          const rows: DataRow[] = [];
+          curves.forEach((pts, k) => pts.forEach((p) => rows.push({ series: `D_AE = ${eves[k]} km`, ...p })));
+          return panel(`amplified-fig1${letter}`, `[A] Fig. 1${letter}: ${encoding} encoding, D_AB = ${km} km`, rows,
+            eves.map((e) => `D_AE = ${e} km`), 'Alice-Eve distance', line, [`span ${SPAN} km, loss ${LOSS} /km; photons and windows optimised at each point; ${budgetOf(encoding)}`]);
+        })();
+        jobs.push({ letter, line, build });
       }
       const letter = letters[li]![2]!;
-      panels.push(await panel(`amplified-fig1${letter}`, `[A] Fig. 1${letter}: worst case over Eve's position, D_AB = ${km} km`, rows,
-        [...ENCODINGS], 'encoding', line, ENCODINGS.map((e) => `${e}: eveAt column = the worst-case Alice-Eve distance found; ${budgetOf(e)}${quick(e) ? ', 3-point Eve scan' : ', refined Eve scan'}`)));
+      if (!want(letter)) continue;
+      const build = (async () => {
+        const curves = await Promise.all(ENCODINGS.map((encoding) =>
+          curve('amplified', 'worst-case', { encoding, distance: line.distance, span: SPAN, loss: LOSS, ...(quick(encoding) ? {} : { gridPoints: WORST_GRID }) }, 'leak', leaksOf(encoding),
+            { ...opts, independent: !quick(encoding), ...(quick(encoding) ? { optimize: QUICK_WORST } : {}) })));
+        const rows: DataRow[] = [];
+        curves.forEach((pts, k) => pts.forEach((p) => rows.push({ series: ENCODINGS[k]!, ...p })));
+        return panel(`amplified-fig1${letter}`, `[A] Fig. 1${letter}: worst case over Eve's position, D_AB = ${km} km`, rows,
+          [...ENCODINGS], 'encoding', line, ENCODINGS.map((e) => `${e}: eveAt column = the worst-case Alice-Eve distance found; ${budgetOf(e)}${quick(e) ? ', 3-point Eve scan' : `, ${WORST_GRID}-point Eve scan refined to one span`}`));
+      })();
+      jobs.push({ letter, line, build });
     }
-    return panels;
+    const panels = await Promise.all(jobs.map((j) => j.build));
+    return panels.sort((a, b) => a.id.localeCompare(b.id));
   },
 };

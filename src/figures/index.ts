@@ -6,6 +6,8 @@ import { checkOutPath, ensureDir } from '../util/out-path.js';
 import { join } from 'node:path';
 import { writeAtomic } from '../util/atomic-write.js';
 import { version } from '../version.js';
+import { checkWorkers } from '../validate.js';
+import { createSegmentPool } from '../sweep/runner.js';
 import { amplifiedFig1 } from './amplified-fig1.js';
 import { amplifiedFig5 } from './amplified-fig5.js';
 import { leakageFig1 } from './leakage-fig1.js';
@@ -60,6 +62,10 @@ export async function generateFigures(
   ensureDir(out);
   const reports: FigureReport[] = [];
   const only = opts.only;
+  const workers = opts.workers ?? 1;
+  checkWorkers(workers);
+  const pool = workers > 1 ? await createSegmentPool(workers) : undefined;
+  try {
   for (const fig of figures()) {
     // `only` holds figure ids (every panel) or panel ids (one panel of a multi-panel figure).
     const panels = panelIds(fig);
@@ -73,7 +79,7 @@ export async function generateFigures(
       rep.reason = missing;
     } else {
       try {
-        for (const panel of await fig.build({ ...opts, wants })) {
+        for (const panel of await fig.build({ ...opts, wants, pool })) {
           const svg = await renderSvg(panel.chart);
           writeAtomic(join(out, `${panel.id}.svg`), svg);
           writeAtomic(join(out, `${panel.id}.csv`), toCsv(panel.columns, panel.rows));
@@ -91,6 +97,9 @@ export async function generateFigures(
     opts.log?.(`${fig.label} (${fig.id}): ${rep.status}${rep.reason ? ' — ' + rep.reason : ''} [${rep.seconds} s]`);
     reports.push(rep);
   }
-  writeAtomic(join(out, 'figures.json'), JSON.stringify({ keyrate: version, quick: opts.quick, backend: opts.backend ?? 'auto', generatedAt: new Date().toISOString(), figures: reports }, null, 2) + '\n');
+  } finally {
+    await pool?.destroy();
+  }
+  writeAtomic(join(out, 'figures.json'), JSON.stringify({ keyrate: version, quick: opts.quick, backend: opts.backend ?? 'auto', generatedAt: new Date().toISOString(), workers, figures: reports }, null, 2) + '\n');
   return reports;
 }

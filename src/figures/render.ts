@@ -9,7 +9,8 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { getEvaluator, type Point } from '../sweep/evaluators.js';
 import { toJsonSafe } from '../sweep/output.js';
-import { evaluateSegment } from '../sweep/segment.js';
+import { evaluatePoints } from '../sweep/points.js';
+import type { SegmentPool } from '../sweep/runner.js';
 
 export type DataRow = Record<string, unknown>;
 
@@ -20,6 +21,10 @@ export interface FigureOptions {
   /** Panel filter (from `--only` panel ids such as amplified-fig1b); figures with several panels
    *  skip the computation of panels it rejects. Default: every panel. */
   wants?: (panelId: string) => boolean;
+  /** Worker threads for curve points (default 1: the main thread). */
+  workers?: number;
+  /** Worker pool for curve points (generateFigures makes one for `workers` > 1). */
+  pool?: SegmentPool;
 }
 
 export interface Panel {
@@ -54,14 +59,11 @@ export async function curve(
   base: Point,
   axis: string,
   values: (number | string)[],
-  opts: FigureOptions & { optimize?: Record<string, unknown> },
+  opts: FigureOptions & { optimize?: Record<string, unknown>; independent?: boolean },
 ): Promise<DataRow[]> {
   const ev = getEvaluator(engine, quantity);
   const points = values.map((v) => ({ ...base, [axis]: v }));
-  const results = await evaluateSegment({
-    engine, quantity, backend: opts.backend ?? 'auto', optimize: opts.optimize ?? {},
-    points, chains: points.map((_, i) => i > 0), previous: null,
-  });
+  const results = await evaluatePoints(engine, quantity, points, { backend: opts.backend, optimize: opts.optimize, independent: opts.independent, pool: opts.pool });
   return points.map((p, i) => {
     const r = results[i]!;
     if (r.error) throw new Error(`${engine} ${quantity} at ${JSON.stringify(p)}: ${r.error}`);

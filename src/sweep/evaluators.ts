@@ -185,7 +185,7 @@ function checkLine(point: Point): void {
 
 /**
  * Spec `optimize` block for [A]: `method` ('exact' | 'paper', SPEC.md 3.2) and the search budget
- * of src/models/amplified/optimize.ts (samples, starts, maxIter, ftol, seed); worst-case also
+ * of src/models/amplified/optimize.ts (samples, starts, maxIter, ftol, gtol, agree, local, seed); worst-case also
  * takes the Eve-position scan settings (gridPoints, refine).
  */
 const searchShape = {
@@ -194,9 +194,12 @@ const searchShape = {
   starts: ranged(z.number().int().min(1), 'integer >= 1').optional(),
   maxIter: ranged(z.number().int().min(1), 'integer >= 1').optional(),
   ftol: ranged(z.number().gt(0), '> 0').optional(),
+  gtol: ranged(z.number().gt(0), '> 0').optional(),
+  agree: ranged(z.number().gt(0).max(1), '(0, 1]').optional(),
+  local: ranged(z.enum(['lbfgs', 'nelder-mead']), "'lbfgs' | 'nelder-mead'").optional(),
   seed: ranged(z.number().int(), 'an integer').optional(),
 };
-const SEARCH_KEYS = ['samples', 'starts', 'maxIter', 'ftol', 'seed'] as const;
+const SEARCH_KEYS = ['samples', 'starts', 'maxIter', 'ftol', 'gtol', 'agree', 'local', 'seed'] as const;
 
 /** Model input for [A]: point + method + search options (+ warm start in unit-box coordinates). */
 function amplifiedInput(point: Point, ctx: EvalContext, extraKeys: readonly string[] = []): Record<string, unknown> {
@@ -221,7 +224,7 @@ const amplifiedRate: Evaluator = {
   quantity: 'rate',
   description: '[A] Eq. 7: Lf/L optimised over photon numbers and windows at fixed Eve position',
   params: { ...amplifiedBase, eveAt: { schema: P.eveAt, required: true } },
-  outputs: ['rate', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'innerEvaluations', 'converged', 'u'],
+  outputs: ['rate', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'innerEvaluations', 'status', 'converged', 'u'],
   optimize: z.object(searchShape).strict(),
   validatePoint: checkLine,
   async evaluate(point, ctx) {
@@ -241,7 +244,7 @@ const amplifiedWorstCase: Evaluator = {
   quantity: 'worst-case',
   description: "[A] Fig. 1 c,f: min over Eve's position of the optimised Lf/L",
   params: amplifiedBase,
-  outputs: ['rate', 'eveAt', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'converged', 'scan'],
+  outputs: ['rate', 'eveAt', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'status', 'converged', 'scan'],
   optimize: z.object({
     ...searchShape,
     gridPoints: ranged(z.number().int().min(2), 'integer >= 2').optional(),

@@ -20,6 +20,7 @@ import {
   appendDurable, csvHeader, csvLines, filesIn, jsonlLines, makeRow, readJson, readRows, rowsChecksum, RowsHash, toJsonSafe, writeAtomic, type Row,
 } from './output.js';
 import { evaluateSegment, declaredOutputs, type PointResult, type SegmentTask } from './segment.js';
+import type { AmplifiedRate, RateInput } from '../models/amplified/model.js';
 import { canonicalJson, specHash, type SweepSpec } from './spec.js';
 import { checkAmplifiedBackend } from '../backends/amplified-evaluator.js';
 
@@ -264,7 +265,7 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
   rows = []; // only the tail is needed from here on; the checksum re-reads the file at the end
 
   let pool: { run(task: SegmentTask): Promise<PointResult[]>; destroy(): Promise<void> } | undefined;
-  if (workers > 1) pool = await createPool(workers);
+  if (workers > 1) pool = await createSegmentPool(workers);
   const batchSize = workers > 1 ? Math.max(spec.batch, workers * grid.blockLength) : spec.batch;
   const todo = end - start - resumedFrom;
   let done = 0;
@@ -377,14 +378,23 @@ function verifyRows(c: RunContext, old: Manifest, rows: Row[]): void {
   }
 }
 
-/** Piscina pool running ./worker (the .ts source under tsx, the compiled .js from dist/). */
-async function createPool(workers: number) {
+/** Piscina pool running ./worker (the .ts source under tsx, the compiled .js from dist/): one
+ *  segment per task (the sweep runner and the figures share it). */
+export interface SegmentPool {
+  run(task: SegmentTask): Promise<PointResult[]>;
+  /** one amplified rate() input in a worker (the model's RateMany, src/models/amplified/model.ts) */
+  amplifiedRate(input: RateInput): Promise<AmplifiedRate>;
+  destroy(): Promise<void>;
+}
+
+export async function createSegmentPool(workers: number): Promise<SegmentPool> {
   const { Piscina } = await import('piscina');
   const js = new URL('./worker.js', import.meta.url);
   const filename = existsSync(fileURLToPath(js)) ? js.href : new URL('./worker.ts', import.meta.url).href;
   const pool = new Piscina({ filename, minThreads: workers, maxThreads: workers });
   return {
     run: (task: SegmentTask) => pool.run(task) as Promise<PointResult[]>,
+    amplifiedRate: (input: RateInput) => pool.run(input, { name: 'amplifiedRate' }) as Promise<AmplifiedRate>,
     destroy: () => pool.destroy(),
   };
 }

@@ -20,7 +20,7 @@ export {
 } from './photon-number.js';
 export { checkPhaseWindows, erfDiff, phaseNoise, phaseOverlap, phaseProbabilities, phaseRate, type PhasePoint, type PhaseResult } from './phase.js';
 export { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
-export { maximizeBox, type SearchOptions, type SearchResult } from './optimize.js';
+export { maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions, type SearchResult, type StartResult } from './optimize.js';
 export {
   defaultSearch,
   optimizeAt,
@@ -31,6 +31,7 @@ export {
   type CurvePoint,
   type Method,
   type RateInput,
+  type RateMany,
   type WorstCase,
   type WorstCaseInput,
 } from './model.js';

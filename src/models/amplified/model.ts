@@ -222,8 +222,8 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
 /** Default search budgets per encoding. */
 export function defaultSearch(enc: Encoding): Required<Omit<SearchOptions, 'warm'>> {
   return enc === 'phase'
-    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, method: 'nelder-mead' }
-    : { samples: 48, starts: 1, maxIter: 200, ftol: 1e-12, gtol: 1e-4, agree: 1e-6, seed: 12345, method: 'lbfgs' };
+    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, local: 'nelder-mead' }
+    : { samples: 48, starts: 1, maxIter: 200, ftol: 1e-12, gtol: 1e-4, agree: 1e-6, seed: 12345, local: 'lbfgs' };
 }
 
 /**
@@ -285,12 +285,26 @@ export function optimizeAt(
   };
 }
 
+/**
+ * Optimise a list of independent rate() inputs: the default runs them one after the other; the
+ * CLI injects one that spreads them over worker threads (same results: each input is independent).
+ */
+export type RateMany = (inputs: RateInput[]) => Promise<AmplifiedRate[]>;
+
+const sequentialRates: RateMany = async (inputs) => {
+  const out: AmplifiedRate[] = [];
+  for (const i of inputs) out.push(await rate(i));
+  return out;
+};
+
 export interface WorstCaseInput extends Omit<RateInput, 'eveAt' | 'photons' | 'windows'> {
   /** number of coarse grid points over [0, distance] (multiples of span; default 21, capped at M+1) */
   gridPoints?: number;
   /** refine around the coarse minimum down to single-span resolution (default true) */
   refine?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** how the positions of one step are optimised (default: sequentially in this thread) */
+  rateMany?: RateMany;
 }
 
 export interface WorstCase extends AmplifiedRate {
@@ -302,8 +316,10 @@ export interface WorstCase extends AmplifiedRate {
 
 /**
  * Worst case over Eve's position (SPEC 3.4): optimise Lf/L on a coarse grid of span multiples over
- * the whole line (warm-starting from the neighbour), then bisect the step around the minimum down
- * to one span, re-optimising with warm starts from the bracketing optima.
+ * the whole line (every position on its own, so they can run in parallel), then halve the step
+ * around the minimum down to one span, optimising both neighbours warm-started from the current
+ * minimum, and re-optimise the minimum warm-started from its neighbours' optima. Every step depends
+ * only on the previous steps' results: the same numbers for any `rateMany`.
  */
 export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   const distance = check('distance', params.distance, input.distance);
@@ -312,6 +328,8 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   if (Math.abs(M * span - distance) > 1e-9 * distance) throw new InputError('distance', `a multiple of span (${span} km)`, distance);
   const gridPoints = check('gridPoints', ranged(z.number().int().min(2), 'integer >= 2'), input.gridPoints ?? 21);
   let step = Math.max(1, Math.ceil(M / (gridPoints - 1)));
+  const { gridPoints: _g, refine: _r, onProgress, rateMany, ...rateBase } = input;
+  const many = rateMany ?? sequentialRates;
   const base = typeof input.optimize === 'object' ? input.optimize : {};
   const light = Math.max(8, Math.floor((base.samples ?? defaultSearch(input.encoding).samples) / 4));
   const done = new Map<number, AmplifiedRate>();
@@ -320,30 +338,29 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   grid.push(M);
   const total = grid.length + (input.refine === false ? 0 : 2 * Math.ceil(Math.log2(step + 1)) + 1);
   let count = 0;
-  const at = async (k: number, warm: number[][]): Promise<AmplifiedRate> => {
-    const prev = done.get(k);
-    if (prev) return prev;
-    const res = await rate({ ...input, eveAt: k * span, optimize: warm.length ? { ...base, warm, samples: light } : base });
-    done.set(k, res);
-    input.onProgress?.(++count, total);
-    return res;
+  const evalAt = async (ks: number[], warm: number[][]): Promise<void> => {
+    const todo = [...new Set(ks)].filter((k) => k >= 0 && k <= M && !done.has(k));
+    if (todo.length === 0) return;
+    const res = await many(todo.map((k) => ({ ...rateBase, eveAt: k * span, optimize: warm.length ? { ...base, warm, samples: light } : base })));
+    todo.forEach((k, i) => {
+      done.set(k, res[i]!);
+      onProgress?.(++count, total);
+    });
   };
-  let warm: number[] | undefined;
-  for (const k of grid) warm = (await at(k, warm ? [warm] : [])).u;
+  await evalAt(grid, []);
   const argmin = (): number => [...done.entries()].reduce((a, b) => (b[1].rate < a[1].rate ? b : a))[0];
   if (input.refine !== false) {
     while (step > 1) {
       step = Math.ceil(step / 2);
       const k = argmin();
-      const w = [done.get(k)!.u!].filter(Boolean);
-      for (const kk of [k - step, k + step]) if (kk >= 0 && kk <= M) await at(kk, w);
+      await evalAt([k - step, k + step], [done.get(k)!.u!].filter(Boolean));
     }
-    // final cold re-optimisation at the minimum, warm-started from its neighbours' optima
+    // final re-optimisation at the minimum, warm-started from its neighbours' optima
     const k = argmin();
     const warms = [k - 1, k, k + 1].map((x) => done.get(x)?.u).filter((x): x is number[] => !!x);
-    const res = await rate({ ...input, eveAt: k * span, optimize: { ...base, warm: warms } });
-    input.onProgress?.(total, total);
-    if (res.rate > done.get(k)!.rate) done.set(k, res);
+    const [res] = await many([{ ...rateBase, eveAt: k * span, optimize: { ...base, warm: warms } }]);
+    onProgress?.(total, total);
+    if (res!.rate > done.get(k)!.rate) done.set(k, res!);
   }
   const kmin = argmin();
   const worst = done.get(kmin)!;
@@ -359,6 +376,8 @@ export interface CurveInput extends Omit<RateInput, 'leak' | 'eveAt'> {
   /** coarse eveAt grid of the worst case (see WorstCaseInput) */
   gridPoints?: number;
   onProgress?: (done: number, total: number) => void;
+  /** see WorstCaseInput.rateMany */
+  rateMany?: RateMany;
 }
 
 export interface CurvePoint {
@@ -377,22 +396,21 @@ export interface CurvePoint {
   backend: string;
 }
 
-/** Optimised Lf/L over a list of leaks (warm-started from the previous point). */
+/**
+ * Optimised Lf/L over a list of leaks. Every point is optimised on its own (no warm start from its
+ * neighbour: the optimiser's physics-informed starts make cold starts reliable), so the CLI can
+ * spread the points over workers and get the same numbers for any number of workers.
+ */
 export async function curve(input: CurveInput): Promise<{ points: CurvePoint[]; method: Method; encoding: Encoding }> {
   if (!Array.isArray(input.leaks) || input.leaks.length === 0) throw new InputError('leak', 'a non-empty list in [0, 1)', input.leaks);
   input.leaks.forEach((l, i) => check(`leak.${i}`, params.leak, l));
   const points: CurvePoint[] = [];
-  let warm: number[] | undefined;
-  const { onProgress, leaks, ...rest } = input;
+  const { onProgress, leaks, rateMany, gridPoints, ...rest } = input;
+  // fixed Eve: all points at once (independent); worst case: one scan per point
+  const fixedEve = input.eveAt === undefined ? undefined
+    : await (rateMany ?? sequentialRates)(leaks.map((leak) => ({ ...rest, leak, eveAt: input.eveAt!, optimize: typeof input.optimize === 'object' ? { ...input.optimize } : {} })));
   for (const [i, leak] of leaks.entries()) {
-    let r: AmplifiedRate & { eveAt?: number };
-    if (input.eveAt === undefined) {
-      r = await worstCase({ ...rest, leak, refine: true });
-    } else {
-      const base = typeof input.optimize === 'object' ? input.optimize : {};
-      r = await rate({ ...rest, leak, eveAt: input.eveAt, optimize: warm ? { ...base, warm: [warm] } : { ...base } });
-      warm = r.u;
-    }
+    const r: AmplifiedRate & { eveAt?: number } = fixedEve ? fixedEve[i]! : await worstCase({ ...rest, leak, gridPoints, refine: true, rateMany });
     points.push({
       leak,
       rate: r.rate,
