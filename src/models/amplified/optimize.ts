@@ -22,6 +22,9 @@
  *    is run from the best point displaced by 5 % of the box in a seeded random direction);
  *  - 'not-converged': anything else. `converged` is exactly status === 'optimum'.
  * NaN objective values are infeasible points (never a best point) and are counted (`nanEvents`).
+ * A gradient search still without a key (f <= 0) after 25 iterations stops ('no-key' stop): in a
+ * region without key Lf/L creeps towards 0 from below as p_check -> 0 and would take every
+ * iteration of the budget at the costliest points (large rE).
  */
 import { mulberry32 } from '../../util/prng.js';
 
@@ -52,7 +55,7 @@ export interface StartResult {
   u: number[];
   value: number;
   iterations: number;
-  stopped: 'gradient' | 'ftol' | 'maxIter' | 'linesearch' | 'simplex';
+  stopped: 'gradient' | 'ftol' | 'maxIter' | 'linesearch' | 'simplex' | 'no-key';
   kkt: boolean;
 }
 
@@ -80,6 +83,8 @@ export interface BoxLimits {
 
 const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
 const FD_STEP = 1e-5;
+/** Iterations after which a local search that has found no key (f <= 0) stops. */
+const NO_KEY_ITERATIONS = 25;
 
 /**
  * Maximise f over [0,1]^dim. `f` evaluates a batch of points (array of unit vectors) and returns
@@ -302,6 +307,13 @@ function lbfgsb(
     g = gn;
     if (small >= 2) {
       stopped = 'ftol';
+      break;
+    }
+    // no key after NO_KEY_ITERATIONS: the search is climbing towards the p_check -> 0 limit of a
+    // region without key (Lf/L -> 0 from below); stop it (it cannot become the best of a search
+    // that found a key, and a search where every start stops so reports no-key)
+    if (it + 1 >= NO_KEY_ITERATIONS && !(fx > 0)) {
+      stopped = 'no-key';
       break;
     }
   }

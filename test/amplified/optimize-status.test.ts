@@ -1,0 +1,67 @@
+/**
+ * Status semantics of the box optimiser (src/models/amplified/optimize.ts, docs/amplified.md
+ * "Optimisation") on functions whose answer is known, and on the model: a flat zero basin is never
+ * 'optimum', a maximum cut by a non-physical box edge is 'at-bound', the same edge declared
+ * physical is a legitimate 'optimum', an interior maximum found by several starts is 'optimum',
+ * a search stopped by its iteration cap is 'not-converged', and NaN points are counted.
+ */
+import { describe, expect, it } from 'vitest';
+import { maximizeBox } from '../../src/models/amplified/optimize.js';
+import { rate } from '../../src/models/amplified/index.js';
+
+const batch = (f: (u: number[]) => number) => (us: number[][]) => us.map(f);
+const bowl = (c: number[]) => (u: number[]) => 1 - u.reduce((s, x, i) => s + (x - c[i]!) ** 2, 0);
+
+describe('maximizeBox status', () => {
+  it('interior maximum: optimum, KKT, agreeing starts, converged', () => {
+    const r = maximizeBox(3, batch(bowl([0.3, 0.6, 0.45])), { samples: 16, starts: 3 });
+    expect(r.status).toBe('optimum');
+    expect(r.converged).toBe(true);
+    expect(r.agreeing).toBeGreaterThanOrEqual(2);
+    expect(r.value).toBeCloseTo(1, 8);
+    r.u.forEach((x, i) => expect(x).toBeCloseTo([0.3, 0.6, 0.45][i]!, 4));
+  });
+  it('a maximum beyond a search-box edge is at-bound, the same edge declared physical is an optimum', () => {
+    const f = batch(bowl([1.4, 0.5])); // the unconstrained maximum lies outside u0 <= 1
+    const cut = maximizeBox(2, f, { samples: 16, starts: 2 });
+    expect(cut.status).toBe('at-bound');
+    expect(cut.converged).toBe(false);
+    expect(cut.u[0]).toBe(1);
+    const phys = maximizeBox(2, f, { samples: 16, starts: 2 }, { physical: { lower: [false, false], upper: [true, false] } });
+    expect(phys.status).toBe('optimum');
+  });
+  it('a flat zero basin (degenerate start, no key anywhere) is no-key, never optimum', () => {
+    const r = maximizeBox(4, batch(() => 0), { samples: 8, starts: 2 });
+    expect(r.status).toBe('no-key');
+    expect(r.converged).toBe(false);
+    const neg = maximizeBox(2, batch((u) => -1e-3 - u[0]!), { samples: 8, starts: 2 });
+    expect(neg.status).toBe('no-key');
+    expect(neg.value).toBeLessThan(0); // the best value found is still reported
+  });
+  it('an iteration cap that stops the search is not-converged', () => {
+    const r = maximizeBox(3, batch(bowl([0.31, 0.62, 0.47])), { samples: 2, starts: 1, maxIter: 1 });
+    expect(r.status).toBe('not-converged');
+    expect(r.converged).toBe(false);
+  });
+  it('NaN points are counted and never chosen', () => {
+    const r = maximizeBox(2, batch((u) => (u[0]! > 0.8 ? NaN : bowl([0.5, 0.5])(u))), { samples: 32, starts: 2 });
+    expect(r.nanEvents).toBeGreaterThan(0);
+    expect(Number.isFinite(r.value)).toBe(true);
+    expect(r.status).toBe('optimum');
+  });
+});
+
+describe('model status', () => {
+  it('40,000 km, Eve at Alice, rE 1e-3: no key anywhere in the box -> no-key with the best value reported', async () => {
+    const r = await rate({ encoding: 'photon-number', distance: 40000, eveAt: 0, leak: 1e-3, backend: 'wasm' });
+    expect(r.status).toBe('no-key');
+    expect(r.converged).toBe(false);
+    expect(Number.isFinite(r.rate)).toBe(true);
+  }, 120_000);
+  it('given photons/windows: status fixed, never converged', async () => {
+    const r = await rate({ encoding: 'photon-number', distance: 1000, eveAt: 500, leak: 1e-3, photons: [0, 2e4], windows: [2000, 2000, 9000, 12000] });
+    expect(r.status).toBe('fixed');
+    expect(r.converged).toBe(false);
+    expect(r.params.photons[0]).toBe(0); // on-off keying accepted
+  });
+});
