@@ -1,7 +1,10 @@
 // log Kummer 1F1(a; b; z) (f64), AssemblyScript port of src/special/hyp1f1.ts: large-z asymptotic
-// (DLMF 13.7.2), series summed outward from its largest term (DLMF 13.2.2), Kummer's transformation
-// for z < 0 (DLMF 13.2.39). Bad arguments, and the ill-conditioned a > b, z < 0 corner -> NaN.
-import { LOG_SQRT_2PI, lgammaPos, stirlingCorrImpl } from './gamma';
+// (DLMF 13.7.2), series summed outward from its largest term (DLMF 13.2.2; Stirling-split peak term
+// for b >= 10), log1p of the series from k = 1 near M = 1, Kummer's transformation for z < 0
+// (DLMF 13.2.39) as a Poisson average without e^z. Bad arguments, and the a > b, z < 0 corner where
+// the direct series overflows, does not converge or is ill conditioned -> NaN (TS: RangeError).
+import { LOG_SQRT_2PI, lgammaPos, log1pmxImpl, stirlingCorrImpl } from './gamma';
+import { logPoissonPmf } from './poisson';
 
 function lgammaDiff(x: f64, d: f64): f64 {
   if (x < 10 || x + d < 10) return lgammaPos(x + d) - lgammaPos(x);
@@ -17,17 +20,30 @@ function logTerm(a: f64, b: f64, z: f64, k: f64): f64 {
   return base + k * Math.log(z / (k + 1)) - 0.5 * Math.log(k + 1) + (k + 1) - LOG_SQRT_2PI - stirlingCorrImpl(k + 1);
 }
 
-function logAsymptotic(a: f64, b: f64, z: f64): f64 {
-  const c1 = b - a;
-  const c2 = 1 - a;
-  const terminates = c1 == Math.floor(c1) && c1 <= 0;
-  if (!terminates && z < 50) return NaN;
+// @ts-ignore: decorator
+@inline function pochFactor(x: f64, k: f64): f64 {
+  return x + k >= 10 ? x + k : 1;
+}
+
+function logPochRest(x: f64, k: f64): f64 {
+  if (x >= 10) return x * log1pmxImpl(k / x) - 0.5 * Math.log1p(k / x) + stirlingCorrImpl(x + k) - stirlingCorrImpl(x);
+  if (x + k >= 10) return (x - 0.5) * Math.log(x + k) - (x + k) + LOG_SQRT_2PI + stirlingCorrImpl(x + k) - lgammaPos(x);
+  return lgammaPos(x + k) - lgammaPos(x);
+}
+
+function logTermLargeB(a: f64, b: f64, z: f64, k: f64): f64 {
+  const ratio = (z * pochFactor(a, k)) / (pochFactor(b, k) * pochFactor(1, k));
+  return k * Math.log(ratio) + logPochRest(a, k) - logPochRest(b, k) - logPochRest(1, k);
+}
+
+function logAsymptoticSum(c1: f64, c2: f64, x: f64, b: f64, terminates: bool): f64 {
+  if (!terminates && (x < 50 || x < 8 * b)) return NaN;
   let t: f64 = 1;
   let s: f64 = 1;
   let converged = false;
   const maxTerms: f64 = terminates ? 1 - c1 + 1 : 200;
   for (let k: f64 = 0; k < maxTerms; k++) {
-    const tn = (t * (c1 + k) * (c2 + k)) / ((k + 1) * z);
+    const tn = (t * (c1 + k) * (c2 + k)) / ((k + 1) * x);
     if (tn == 0) {
       converged = true;
       break;
@@ -42,8 +58,16 @@ function logAsymptotic(a: f64, b: f64, z: f64): f64 {
     }
   }
   if (!converged || !(s > 0)) return NaN;
+  return Math.log(s);
+}
+
+function logAsymptotic(a: f64, b: f64, z: f64): f64 {
+  const c1 = b - a;
+  const terminates = c1 == Math.floor(c1) && c1 <= 0;
+  const ls = logAsymptoticSum(c1, 1 - a, z, b, terminates);
+  if (isNaN(ls)) return NaN;
   const lga = a == 0 ? Infinity : lgammaPos(a);
-  return lgammaPos(b) - lga + z + (a - b) * Math.log(z) + Math.log(s);
+  return lgammaPos(b) - lga + z + (a - b) * Math.log(z) + ls;
 }
 
 // @ts-ignore: decorator
@@ -51,18 +75,7 @@ function logAsymptotic(a: f64, b: f64, z: f64): f64 {
   return ((a + k) * z) / ((b + k) * (k + 1));
 }
 
-function logSeriesPeak(a: f64, b: f64, z: f64): f64 {
-  const p = b + 1 - z;
-  const q = b - a * z;
-  const disc = p * p - 4 * q;
-  let kstar: f64 = 0;
-  if (disc >= 0) {
-    const sq = Math.sqrt(disc);
-    kstar = p < 0 ? (-p + sq) / 2 : (2 * -q) / (p + sq);
-    if (!(kstar > 0)) kstar = 0;
-  }
-  const k0 = Math.round(kstar);
-  const logT0 = k0 == 0 ? 0 : logTerm(a, b, z, k0);
+function peakSum(a: f64, b: f64, z: f64, k0: f64): f64 {
   let s: f64 = 1;
   let t: f64 = 1;
   for (let k = k0; k < k0 + 100000000; k++) {
@@ -78,7 +91,26 @@ function logSeriesPeak(a: f64, b: f64, z: f64): f64 {
     s += t;
     if (t < 1e-17 * s && r >= 1) break;
   }
-  return logT0 + Math.log(s);
+  return s;
+}
+
+function peakIndex(a: f64, b: f64, z: f64): f64 {
+  const p = b + 1 - z;
+  const q = b - a * z;
+  const disc = p * p - 4 * q;
+  let kstar: f64 = 0;
+  if (disc >= 0) {
+    const sq = Math.sqrt(disc);
+    kstar = p < 0 ? (-p + sq) / 2 : (2 * -q) / (p + sq);
+    if (!(kstar > 0)) kstar = 0;
+  }
+  return Math.round(kstar);
+}
+
+function logSeriesPeak(a: f64, b: f64, z: f64): f64 {
+  const k0 = peakIndex(a, b, z);
+  const logT0 = k0 == 0 ? 0 : b >= 10 ? logTermLargeB(a, b, z, k0) : logTerm(a, b, z, k0);
+  return logT0 + Math.log(peakSum(a, b, z, k0));
 }
 
 function logPositive(a: f64, b: f64, z: f64): f64 {
@@ -88,27 +120,71 @@ function logPositive(a: f64, b: f64, z: f64): f64 {
   return logSeriesPeak(a, b, z);
 }
 
+function nearOne(a: f64, b: f64, z: f64): bool {
+  const az = Math.abs(z);
+  return 8 * a * az <= b && 4 * az * Math.max(1, (a + 1) / 2) <= b + 1;
+}
+
+function logNearOne(a: f64, b: f64, z: f64): f64 {
+  let t = (a * z) / b;
+  let s = t;
+  for (let k = 1; k < 200; k++) {
+    const fk = <f64>k;
+    t *= ((a + fk) * z) / ((b + fk) * (fk + 1));
+    s += t;
+    if (Math.abs(t) <= 1e-17 * Math.abs(s)) break;
+  }
+  return Math.log1p(s);
+}
+
+// @ts-ignore: decorator
+@inline function kummerG(a: f64, y: f64): f64 {
+  return y * log1pmxImpl(-a / y) - 0.5 * Math.log1p(-a / y);
+}
+
+function logKummerC(a: f64, b: f64, k: f64): f64 {
+  if (k == 0) return 0;
+  const c = b - a;
+  if (c < 10) return lgammaDiff(c, k) - lgammaDiff(b, k);
+  return kummerG(a, b + k) - kummerG(a, b) - a * Math.log1p(k / c)
+    + (stirlingCorrImpl(c + k) - stirlingCorrImpl(b + k)) - (stirlingCorrImpl(c) - stirlingCorrImpl(b));
+}
+
+function logKummerNeg(a: f64, b: f64, x: f64): f64 {
+  const c = b - a;
+  const ls = logAsymptoticSum(a, 1 - c, x, b, false);
+  if (!isNaN(ls)) return lgammaDiff(c, a) - a * Math.log(x) + ls;
+  const k0 = peakIndex(c, b, x);
+  return logPoissonPmf(k0, x) + logKummerC(a, b, k0) + Math.log(peakSum(c, b, x, k0));
+}
+
 function logAlternating(a: f64, b: f64, z: f64): f64 {
   let t: f64 = 1;
   let s: f64 = 1;
   let tmax: f64 = 1;
+  let converged = false;
   for (let k = 0; k < 100000; k++) {
     const fk = <f64>k;
     t *= ((a + fk) * z) / ((b + fk) * (fk + 1));
     s += t;
     const at = Math.abs(t);
     if (at > tmax) tmax = at;
-    if (at < 1e-17 * Math.abs(s) || t == 0) break;
+    if (!(at <= 1e300) || !isFinite(s)) break;
+    if (at < 1e-17 * Math.abs(s) || t == 0) {
+      converged = true;
+      break;
+    }
   }
-  if (4 * 2.220446049250313e-16 * tmax > 1e-13 * Math.abs(s)) return NaN;
+  if (!converged || !(4 * 2.220446049250313e-16 * tmax <= 1e-13 * Math.abs(s))) return NaN;
   return s > 0 ? Math.log(s) : NaN;
 }
 
-/** log 1F1(a; b; z): a >= 0, b > 0, z finite (NaN otherwise). */
+/** log 1F1(a; b; z): a >= 0, b > 0, z finite (NaN otherwise, and where the TS throws RangeError). */
 export function logHyp1f1(a: f64, b: f64, z: f64): f64 {
   if (!(a >= 0) || a == Infinity || !(b > 0) || b == Infinity || !isFinite(z)) return NaN;
   if (a == 0 || z == 0) return 0;
+  if (nearOne(a, b, z)) return logNearOne(a, b, z);
   if (z > 0) return logPositive(a, b, z);
-  if (b >= a) return b == a ? z : z + logPositive(b - a, b, -z);
+  if (b >= a) return b == a ? z : logKummerNeg(a, b, -z);
   return logAlternating(a, b, z);
 }
