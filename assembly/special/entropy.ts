@@ -32,8 +32,9 @@ export function entropyBits(ptr: usize, n: i32): f64 {
 
 /** holevoTerm (src/special/entropy.ts): one Fock component of a two-state diagonal Holevo chi. */
 export function holevoTerm(q0: f64, q1: f64, r0: f64, r1: f64): f64 {
-  if (!(r0 > 0)) return r1 > 0 ? -q1 * r1 * Math.log2(q1) : 0;
-  if (!(r1 > 0)) return -q0 * r0 * Math.log2(q0);
+  if (!(q0 >= 0 && q0 <= 1 && q1 >= 0 && q1 <= 1 && r0 >= 0 && r0 <= 2 && r1 >= 0 && r1 <= 2)) return NaN;
+  if (!(r0 > 0) || q0 == 0) return r1 > 0 && q1 > 0 ? -q1 * r1 * Math.log2(q1 + (q0 * r0) / r1) : 0;
+  if (!(r1 > 0) || q1 == 0) return -q0 * r0 * Math.log2(q0 + (q1 * r1) / r0);
   const d = r1 - r0;
   const t0 = (q1 * d) / r0;
   const t1 = (-q0 * d) / r1;

@@ -49,8 +49,14 @@ export function entropyBits(probs: ArrayLike<number>): number {
  * nearly equal states (chi ~ 1e-8) keep full relative accuracy; elsewhere the direct form.
  */
 export function holevoTerm(q0: number, q1: number, r0: number, r1: number): number {
-  if (!(r0 > 0)) return r1 > 0 ? -q1 * r1 * Math.log2(q1) : 0; // m = q1 r1
-  if (!(r1 > 0)) return -q0 * r0 * Math.log2(q0);
+  const fn = 'holevoTerm';
+  for (const [name, v, hi] of [['q0', q0, 1], ['q1', q1, 1], ['r0', r0, 2], ['r1', r1, 2]] as const) {
+    notNaN(fn, name, v);
+    // priors in [0, 1]; components of normalised states (<= 1 up to rounding)
+    if (!(v >= 0 && v <= hi)) bad(fn, name, `[0, ${hi}]`, v);
+  }
+  if (!(r0 > 0) || q0 === 0) return r1 > 0 && q1 > 0 ? -q1 * r1 * Math.log2(q1 + (q0 * r0) / r1) : 0; // m = q1 r1 (+ q0 r0)
+  if (!(r1 > 0) || q1 === 0) return -q0 * r0 * Math.log2(q0 + (q1 * r1) / r0);
   const d = r1 - r0;
   const t0 = (q1 * d) / r0;
   const t1 = (-q0 * d) / r1;

@@ -7,13 +7,19 @@
  *   phi(u) = (1 + u) log(1 + u) - u = (1 + u) log1pmx(u) + u^2.
  */
 import { lgamma, log1pmx, stirlingCorr } from './gamma.js';
+import { bad, notNaN } from './args.js';
 
 const LOG_SQRT_2PI = 0.9189385332046728;
 
 export function logPoissonPmf(n: number, lambda: number): number {
+  notNaN('logPoissonPmf', 'n', n);
+  notNaN('logPoissonPmf', 'lambda', lambda);
+  if (!(n >= 0) || n === Infinity) bad('logPoissonPmf', 'n', '0 <= n < Infinity', n);
+  if (!(lambda >= 0) || lambda === Infinity) bad('logPoissonPmf', 'lambda', '0 <= lambda < Infinity', lambda);
   if (lambda === 0) return n === 0 ? 0 : -Infinity;
-  if (n < 10) return n * Math.log(lambda) - lambda - lgamma(n + 1);
   const u = (n - lambda) / lambda;
+  // lambda << n (u^2 would overflow): the pmf is negligible and the direct form cannot cancel
+  if (n < 10 || !(u <= 1e150)) return n * Math.log(lambda) - lambda - lgamma(n + 1);
   const bd0 = lambda * ((1 + u) * log1pmx(u) + u * u);
   // lgamma(n + 1) = (n + 1/2) log n - n + log sqrt(2 pi) + stirlingCorr(n)
   return -bd0 - 0.5 * Math.log(n) - LOG_SQRT_2PI - stirlingCorr(n);
