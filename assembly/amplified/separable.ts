@@ -555,10 +555,9 @@ export function pnSeparable(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64
     const q1 = pA1 / (2 * pCheck);
     const inv0: f64 = s0 > 0 ? 1 / s0 : 0;
     const inv1: f64 = s1 > 0 ? 1 / s1 : 0;
-    for (let n = 0; n < len; n++) {
-      const r0 = ld(rho0, n) * inv0;
-      const r1 = ld(rho1, n) * inv1;
-      chi += holevoTerm(q0, q1, r0, r1);
+    if (!(q0 >= 0 && q1 >= 0)) chi = NaN; // p_check = 0: as the reference
+    else {
+      for (let n = 0; n < len; n++) chi += holevoTerm(q0, q1, ld(rho0, n) * inv0, ld(rho1, n) * inv1);
     }
   }
   sepPCheck = pCheck;

@@ -10,7 +10,7 @@ import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber,
 import { createProgress } from './progress.js';
 import { availableParallelism } from 'node:os';
 import { MAX_WORKERS, checkWorkers } from '../validate.js';
-import { createSegmentPool } from '../sweep/runner.js';
+import { createSegmentPool, segmentPoolAvailable } from '../sweep/runner.js';
 import { checkOutPath } from '../util/out-path.js';
 import { registerAmplifiedBatch } from './amplified-batch.js';
 
@@ -65,7 +65,7 @@ function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
  *  for 1 (the main thread). Results do not depend on the number of workers. */
 async function withRateMany<T>(workers: string | undefined, fn: (many: amp.RateMany | undefined) => Promise<T>): Promise<T> {
   const n = workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', workers));
-  if (n <= 1) return fn(undefined);
+  if (n <= 1 || !segmentPoolAvailable()) return fn(undefined); // source runs (tsx): one thread, same numbers
   const pool = await createSegmentPool(n);
   try {
     return await fn((inputs) => Promise.all(inputs.map((i) => pool.amplifiedRate(i))));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeAtomic } from '../util/atomic-write.js';
 import { version } from '../version.js';
 import { checkWorkers } from '../validate.js';
-import { createSegmentPool } from '../sweep/runner.js';
+import { createSegmentPool, segmentPoolAvailable } from '../sweep/runner.js';
 import { amplifiedFig1 } from './amplified-fig1.js';
 import { amplifiedFig5 } from './amplified-fig5.js';
 import { leakageFig1 } from './leakage-fig1.js';
@@ -64,7 +64,7 @@ export async function generateFigures(
   const only = opts.only;
   const workers = opts.workers ?? 1;
   checkWorkers(workers);
-  const pool = workers > 1 ? await createSegmentPool(workers) : undefined;
+  const pool = workers > 1 && segmentPoolAvailable() ? await createSegmentPool(workers) : undefined;
   try {
   for (const fig of figures()) {
     // `only` holds figure ids (every panel) or panel ids (one panel of a multi-panel figure).

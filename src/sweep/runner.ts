@@ -387,6 +387,12 @@ export interface SegmentPool {
   destroy(): Promise<void>;
 }
 
+/** True when the compiled worker (dist/sweep/worker.js) exists: worker threads of a TypeScript
+ *  source run (tsx) cannot resolve the models' dynamic imports, so callers stay in one thread there. */
+export function segmentPoolAvailable(): boolean {
+  return existsSync(fileURLToPath(new URL('./worker.js', import.meta.url)));
+}
+
 export async function createSegmentPool(workers: number): Promise<SegmentPool> {
   const { Piscina } = await import('piscina');
   const js = new URL('./worker.js', import.meta.url);

@@ -435,11 +435,9 @@ export function pnSeparable(input: PnSeparableInput, withState = false): PnSepar
     const inv0 = s0 > 0 ? 1 / s0 : 0;
     const inv1 = s1 > 0 ? 1 / s1 : 0;
     if (withState) state = { n0: nLo, rho: [Array.from(rho0, (v) => v * inv0), Array.from(rho1, (v) => v * inv1)] };
-    for (let n = 0; n < len; n++) {
-      const r0 = rho0[n]! * inv0;
-      const r1 = rho1[n]! * inv1;
-      chi += holevoTerm(q0, q1, r0, r1);
-    }
+    // p_check = 0 (no detection at all): the priors are 0/0 and chi is NaN, as the rate
+    if (!(q0 >= 0 && q1 >= 0)) chi = NaN;
+    else for (let n = 0; n < len; n++) chi += holevoTerm(q0, q1, rho0[n]! * inv0, rho1[n]! * inv1);
   }
   const rate = pCheck * (iAB - chi); // Eq. 7, not clipped
   const res: PnSeparableResult & { eve?: PnEveState } = { rate, pCheck, iAB, chi, pba, trace, bobDiff, clamped, work: { rNodes: nr, betaNodes, kernel, window, fock } };

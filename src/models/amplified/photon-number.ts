@@ -147,6 +147,7 @@ export function mutualInformationAB(pba: readonly (readonly number[])[]): { iAB:
 /** Holevo chi (Eqs. 114-116) of the diagonal ensemble {(q_a, rho_a)} as sum_a q_a D(rho_a || rho_bar). */
 export function holevoDiagonal(q: readonly [number, number], rho: readonly [ArrayLike<number>, ArrayLike<number>]): number {
   const n = Math.max(rho[0].length, rho[1].length);
+  if (!(q[0] >= 0 && q[1] >= 0)) return NaN; // priors 0/0 (p_check = 0)
   let chi = 0;
   for (let k = 0; k < n; k++) {
     const r0 = rho[0][k] ?? 0;
