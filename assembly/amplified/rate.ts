@@ -27,7 +27,7 @@ import { lgamma } from '../special/gamma';
 import { logAddExp } from '../special/logsum';
 import { logHyp1f1 } from '../special/hyp1f1';
 import { erf, erfc } from '../special/erf';
-import { binaryEntropy, holevoTerm } from '../special/entropy';
+import { binaryEntropy, holevoTerm, mutualInformationBits } from '../special/entropy';
 import { integrate, qValue, qError, qEvaluations, qOrder, qCount, nodeX, nodeF, nodeW } from './quad';
 import { push, markStack, popTo, resetStack } from './scratch';
 import { pnSeparable, sepChi, sepEvaluations, sepIAB, sepPCheck, sepTooMuch } from './separable';
@@ -265,19 +265,7 @@ function photonNumberRate(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64, 
   evaluations += dtEvaluations;
   // I(A:B) (Eq. 95), p_check (Eq. 96)
   const pCheck = 0.5 * (p00 + p01 + p10 + p11);
-  const j0 = p00 / (2 * pCheck);
-  const j1 = p01 / (2 * pCheck);
-  const j2 = p10 / (2 * pCheck);
-  const j3 = p11 / (2 * pCheck);
-  const pa0 = j0 + j1;
-  const pa1 = j2 + j3;
-  const pb0 = j0 + j2;
-  const pb1 = j1 + j3;
-  let iAB: f64 = 0;
-  if (j0 > 0) iAB += j0 * Math.log2(j0 / (pa0 * pb0));
-  if (j1 > 0) iAB += j1 * Math.log2(j1 / (pa0 * pb1));
-  if (j2 > 0) iAB += j2 * Math.log2(j2 / (pa1 * pb0));
-  if (j3 > 0) iAB += j3 * Math.log2(j3 / (pa1 * pb1));
+  const iAB = mutualInformationBits(p00, p01, p10, p11, pCheck);
   const pc0 = p00 + p01;
   const pc1 = p10 + p11;
   // Bayes priors q_a = p(check|a) / (2 p_check) (SPEC 3.2)

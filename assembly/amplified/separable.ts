@@ -10,7 +10,7 @@
 import { gammaP, gammaQ, poissonCdfWindow } from '../special/incgamma';
 import { i0e } from '../special/bessel';
 import { logPoissonPmf } from '../special/poisson';
-import { holevoTerm } from '../special/entropy';
+import { holevoTerm, mutualInformationBits } from '../special/entropy';
 import { push } from './scratch';
 
 const PN_SD: f64 = 9; // spec.ts PN_SD
@@ -476,19 +476,7 @@ export function pnSeparable(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64
   const pA0 = q00 + q01;
   const pA1 = q10 + q11;
   const pCheck = 0.5 * (pA0 + pA1);
-  const j0 = q00 / (2 * pCheck);
-  const j1 = q01 / (2 * pCheck);
-  const j2 = q10 / (2 * pCheck);
-  const j3 = q11 / (2 * pCheck);
-  const pa0 = j0 + j1;
-  const pa1 = j2 + j3;
-  const pb0 = j0 + j2;
-  const pb1 = j1 + j3;
-  let iAB: f64 = 0;
-  if (j0 > 0) iAB += j0 * Math.log2(j0 / (pa0 * pb0));
-  if (j1 > 0) iAB += j1 * Math.log2(j1 / (pa0 * pb1));
-  if (j2 > 0) iAB += j2 * Math.log2(j2 / (pa1 * pb0));
-  if (j3 > 0) iAB += j3 * Math.log2(j3 / (pa1 * pb1));
+  const iAB = mutualInformationBits(q00, q01, q10, q11, pCheck);
 
   // ---- Eve's Fock-diagonal states (Eq. 104) and chi (Eqs. 113-116) ----
   let chi: f64 = 0;

@@ -42,3 +42,21 @@ export function holevoTerm(q0: f64, q1: f64, r0: f64, r1: f64): f64 {
   const m = q0 * r0 + q1 * r1;
   return q0 * r0 * Math.log2(r0 / m) + q1 * r1 * Math.log2(r1 / m);
 }
+
+/** mutualInformationBits (src/special/entropy.ts): I(A:B) of the 2 x 2 joint p(b|a) / (2 p_check). */
+export function mutualInformationBits(p00: f64, p01: f64, p10: f64, p11: f64, pCheck: f64): f64 {
+  const j0 = p00 / (2 * pCheck);
+  const j1 = p01 / (2 * pCheck);
+  const j2 = p10 / (2 * pCheck);
+  const j3 = p11 / (2 * pCheck);
+  const pa0 = j0 + j1;
+  const pa1 = j2 + j3;
+  const pb0 = j0 + j2;
+  const pb1 = j1 + j3;
+  let iAB: f64 = 0;
+  if (j0 > 0) iAB += j0 * Math.log2(j0 / (pa0 * pb0));
+  if (j1 > 0) iAB += j1 * Math.log2(j1 / (pa0 * pb1));
+  if (j2 > 0) iAB += j2 * Math.log2(j2 / (pa1 * pb0));
+  if (j3 > 0) iAB += j3 * Math.log2(j3 / (pa1 * pb1));
+  return iAB;
+}

@@ -64,3 +64,24 @@ export function holevoTerm(q0: number, q1: number, r0: number, r1: number): numb
   const m = q0 * r0 + q1 * r1;
   return q0 * r0 * Math.log2(r0 / m) + q1 * r1 * Math.log2(r1 / m);
 }
+
+/**
+ * I(A:B) in bits of the 2 x 2 joint p(a, b | check) = p(b|a) / (2 p_check) ([A] Eq. 95, Bayes
+ * priors), from the unnormalised p00 = p(0|0), p01 = p(1|0), p10 = p(0|1), p11 = p(1|1).
+ */
+export function mutualInformationBits(p00: number, p01: number, p10: number, p11: number, pCheck: number): number {
+  const j0 = p00 / (2 * pCheck);
+  const j1 = p01 / (2 * pCheck);
+  const j2 = p10 / (2 * pCheck);
+  const j3 = p11 / (2 * pCheck);
+  const pa0 = j0 + j1;
+  const pa1 = j2 + j3;
+  const pb0 = j0 + j2;
+  const pb1 = j1 + j3;
+  let iAB = 0;
+  if (j0 > 0) iAB += j0 * Math.log2(j0 / (pa0 * pb0));
+  if (j1 > 0) iAB += j1 * Math.log2(j1 / (pa0 * pb1));
+  if (j2 > 0) iAB += j2 * Math.log2(j2 / (pa1 * pb0));
+  if (j3 > 0) iAB += j3 * Math.log2(j3 / (pa1 * pb1));
+  return iAB;
+}

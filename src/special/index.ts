@@ -8,4 +8,4 @@ export { i0e, logI0 } from './bessel.js';
 export { logHyp1f1 } from './hyp1f1.js';
 export { erf, erfc, erfcx, logErfc } from './erf.js';
 export { logSumExp, logAddExp, log1mExp } from './logsum.js';
-export { binaryEntropy, xlog2x, entropyBits, holevoTerm } from './entropy.js';
+export { binaryEntropy, xlog2x, entropyBits, holevoTerm, mutualInformationBits } from './entropy.js';

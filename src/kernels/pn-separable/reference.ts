@@ -3,7 +3,7 @@
  * fixed node sets. Written loop by loop as the AssemblyScript twin (assembly/amplified/separable.ts)
  * repeats it; change both together.
  */
-import { gammaP, gammaQ, holevoTerm, i0e, logPoissonPmf, poissonCdfWindow } from '../../special/index.js';
+import { gammaP, gammaQ, holevoTerm, i0e, logPoissonPmf, mutualInformationBits, poissonCdfWindow } from '../../special/index.js';
 import {
   GL16_W, GL16_X, PN_ALPHA, PN_MAX_WORK, PN_SD, PN_ZONE,
   type PnSeparableInput, type PnSeparableResult,
@@ -362,7 +362,7 @@ export function pnSeparable(input: PnSeparableInput, withState = false): PnSepar
   const pA0 = pba[0] + pba[1];
   const pA1 = pba[2] + pba[3];
   const pCheck = 0.5 * (pA0 + pA1); // Eq. 96
-  const iAB = mutualInformation(pba, pCheck);
+  const iAB = mutualInformationBits(pba[0], pba[1], pba[2], pba[3], pCheck);
 
   // ---- Eve's Fock-diagonal states (Eq. 104) and chi (Eqs. 113-116) ----
   let chi = 0;
@@ -443,22 +443,4 @@ export function pnSeparable(input: PnSeparableInput, withState = false): PnSepar
   const res: PnSeparableResult & { eve?: PnEveState } = { rate, pCheck, iAB, chi, pba, trace, bobDiff, clamped, work: { rNodes: nr, betaNodes, kernel, window, fock } };
   if (withState) res.eve = state;
   return res;
-}
-
-/** I(A:B) of Eq. 95 from p(b|a) with Bayes priors (joint p(a,b|check) = p(b|a)/(2 p_check)). */
-function mutualInformation(pba: readonly number[], pCheck: number): number {
-  const j0 = pba[0]! / (2 * pCheck);
-  const j1 = pba[1]! / (2 * pCheck);
-  const j2 = pba[2]! / (2 * pCheck);
-  const j3 = pba[3]! / (2 * pCheck);
-  const pa0 = j0 + j1;
-  const pa1 = j2 + j3;
-  const pb0 = j0 + j2;
-  const pb1 = j1 + j3;
-  let iAB = 0;
-  if (j0 > 0) iAB += j0 * Math.log2(j0 / (pa0 * pb0));
-  if (j1 > 0) iAB += j1 * Math.log2(j1 / (pa0 * pb1));
-  if (j2 > 0) iAB += j2 * Math.log2(j2 / (pa1 * pb0));
-  if (j3 > 0) iAB += j3 * Math.log2(j3 / (pa1 * pb1));
-  return iAB;
 }

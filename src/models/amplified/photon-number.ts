@@ -6,7 +6,7 @@
  * continuous edges of SPEC 3.2: P(k in [lo, hi] | Poisson x) = Q(hi + 1, x) - Q(lo, x).
  */
 import { InputError } from '../../errors.js';
-import { entropyBits, holevoTerm, i0e, lgamma, logAddExp, logHyp1f1, poissonCdfWindow, xlog2x } from '../../special/index.js';
+import { entropyBits, holevoTerm, i0e, mutualInformationBits, lgamma, logAddExp, logHyp1f1, poissonCdfWindow, xlog2x } from '../../special/index.js';
 import { integrate } from './quad.js';
 import { pnSeparable } from '../../kernels/pn-separable/reference.js';
 import { PN_ALPHA, PN_ALPHA_FINE, type PnSeparableResult } from '../../kernels/pn-separable/spec.js';
@@ -129,19 +129,7 @@ export function bobProbabilities(pt: PnPoint): { pba: [[number, number], [number
 /** I(A:B) of Eq. 95 from p(b|a) with Bayes priors (joint p(a,b|check) = p(b|a)/(2 p_check)). */
 export function mutualInformationAB(pba: readonly (readonly number[])[]): { iAB: number; pCheck: number } {
   const pCheck = 0.5 * (pba[0]![0]! + pba[0]![1]! + pba[1]![0]! + pba[1]![1]!); // Eq. 96
-  const j = [pba[0]![0]!, pba[0]![1]!, pba[1]![0]!, pba[1]![1]!].map((v) => v / (2 * pCheck));
-  const pa = [j[0]! + j[1]!, j[2]! + j[3]!];
-  const pb = [j[0]! + j[2]!, j[1]! + j[3]!];
-  // I = H(A) + H(B) - H(AB) = sum p(a,b) log2 p(a,b)/(p(a)p(b))  (Eq. 95)
-  let iAB = 0;
-  const cells: [number, number, number][] = [
-    [j[0]!, pa[0]!, pb[0]!],
-    [j[1]!, pa[0]!, pb[1]!],
-    [j[2]!, pa[1]!, pb[0]!],
-    [j[3]!, pa[1]!, pb[1]!],
-  ];
-  for (const [p, x, y] of cells) if (p > 0) iAB += p * Math.log2(p / (x * y));
-  return { iAB, pCheck };
+  return { iAB: mutualInformationBits(pba[0]![0]!, pba[0]![1]!, pba[1]![0]!, pba[1]![1]!, pCheck), pCheck };
 }
 
 /** Holevo chi (Eqs. 114-116) of the diagonal ensemble {(q_a, rho_a)} as sum_a q_a D(rho_a || rho_bar). */
