@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/keyrate.js');
-const ENV = { ...process.env, KEYRATE_TEST_EVALUATORS: '1' };
+export const BIN = join(ROOT, 'bin/keyrate.js');
+export const ENV = { ...process.env, KEYRATE_TEST_EVALUATORS: '1' };
 
 export interface Run {
   code: number | null;

@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyrate } from '../hard-inputs/helpers.js';
+import { spawn } from 'node:child_process';
+import { BIN, ENV, ROOT, type Run } from '../hard-inputs/helpers.js';
 import { cliText, type ParamName } from './arbitraries.js';
 import { SEED, nonFinite } from './check.js';
 
@@ -28,8 +29,23 @@ function argv(fixed: string[], opts: Opt[]): fc.Arbitrary<string[]> {
 }
 
 /** The CLI contract for one run; returns a failure message or undefined, and whether it computed. */
-function cliOutcome(args: string[], allow: (path: string, json: unknown) => boolean = () => false): { failure?: string; ok: boolean } {
-  const r = keyrate(args, { timeoutMs: RUN_MS });
+/** Run the CLI without blocking the test worker's event loop (vitest's RPC times out otherwise). */
+function keyrateAsync(args: string[], timeoutMs: number): Promise<Run> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((res) => child.on('close', (code, signal) => {
+    clearTimeout(timer);
+    res({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+  }));
+}
+
+async function cliOutcome(args: string[], allow: (path: string, json: unknown) => boolean = () => false): Promise<{ failure?: string; ok: boolean }> {
+  const r = await keyrateAsync(args, RUN_MS);
   const what = `keyrate ${args.map((a) => (a.length > 60 ? `${a.slice(0, 40)}...(${a.length} chars)` : JSON.stringify(a))).join(' ')}`;
   const fail = (m: string) => ({ failure: `${what}: ${m}\nstderr: ${r.stderr.slice(0, 2000)}`, ok: false });
   if (r.signal) return fail(`killed by ${r.signal} after ${r.ms} ms (bound ${RUN_MS} ms)`);
@@ -52,12 +68,12 @@ function cliOutcome(args: string[], allow: (path: string, json: unknown) => bool
   return { ok: false };
 }
 
-function holds(arb: fc.Arbitrary<string[]>, numRuns: number, allow?: (path: string, json: unknown) => boolean, minOk = 0.1): void {
+async function holds(arb: fc.Arbitrary<string[]>, numRuns: number, allow?: (path: string, json: unknown) => boolean, minOk = 0.1): Promise<void> {
   let ok = 0;
   let runs = 0;
-  fc.assert(
-    fc.property(arb, (args) => {
-      const o = cliOutcome(args, allow);
+  await fc.assert(
+    fc.asyncProperty(arb, async (args) => {
+      const o = await cliOutcome(args, allow);
       if (o.failure) throw new Error(o.failure);
       runs++;
       if (o.ok) ok++;
@@ -69,23 +85,23 @@ function holds(arb: fc.Arbitrary<string[]>, numRuns: number, allow?: (path: stri
 }
 
 describe('CLI', () => {
-  it('leakage threshold (30 runs)', () => {
+  it('leakage threshold (30 runs)', async () => {
     // the bisection only at cheap sizes; elsewhere --no-zero-crossing (the closed forms, any size)
     const cheap = argv(['leakage', 'threshold', '--tol', '0.01'], [['--dim', 'dim', { cheap: true }], ['--parties', 'parties', { cheap: true }], ['--leakage', 'leakage'], ['--model', 'model', { optional: true }]]);
     const closed = argv(['leakage', 'threshold', '--no-zero-crossing'], [['--dim', 'dim', { optional: true }], ['--parties', 'parties', { optional: true }], ['--leakage', 'leakage'], ['--tol', 'tolAny', { optional: true }]]);
-    holds(fc.oneof(cheap, closed), 30, (p, j) => {
+    await holds(fc.oneof(cheap, closed), 30, (p, j) => {
       const z = (j as { separableBound: number; zeroCrossingDetail: { skipped?: string; evaluations: number; bracket: number[] } }).zeroCrossingDetail;
       // documented: null (NaN) when skipped; KNOWN (reported): also when rate(v = 1) <= positive (leakage 1 - 1e-16)
       return /^zeroCrossing(Detail\.zeroCrossing)? = null$/.test(p) && (!!z.skipped || (z.evaluations > 0 && z.bracket[1] === 1 && z.bracket[0] === (j as { separableBound: number }).separableBound));
     });
   }, 240_000);
-  it('amplified plob (30 runs)', () => {
-    holds(argv(['amplified', 'plob'], [['--distance', 'distance'], ['--loss', 'loss', { optional: true }]]), 30);
+  it('amplified plob (30 runs)', async () => {
+    await holds(argv(['amplified', 'plob'], [['--distance', 'distance'], ['--loss', 'loss', { optional: true }]]), 30);
   }, 240_000);
-  it('amplified precision (30 runs)', () => {
-    holds(argv(['amplified', 'precision'], [['--distance', 'distance'], ['--photons', 'testPhotons', { optional: true }], ['--span', 'span', { optional: true }], ['--loss', 'loss', { optional: true }]]), 30);
+  it('amplified precision (30 runs)', async () => {
+    await holds(argv(['amplified', 'precision'], [['--distance', 'distance'], ['--photons', 'testPhotons', { optional: true }], ['--span', 'span', { optional: true }], ['--loss', 'loss', { optional: true }]]), 30);
   }, 240_000);
-  it('amplified rate at fixed photons/windows, both encodings (40 runs)', () => {
+  it('amplified rate at fixed photons/windows, both encodings (40 runs)', async () => {
     const point = fc.oneof(
       fc.constant(['--encoding', 'photon-number', '--photons', '9000,11000', '--windows', '1000,1000,5000,5000']),
       fc.constant(['--encoding', 'phase', '--photons', '3000', '--windows', '0,100']),
@@ -96,6 +112,6 @@ describe('CLI', () => {
       fc.tuple(cliText('distance'), cliText('eveAt'), cliText('span'), cliText('loss')).map(([d, e, s, l]) => [`--distance=${d}`, `--eve-at=${e}`, `--span=${s}`, `--loss=${l}`]),
     );
     const arb = fc.tuple(point, line, cliText('leak')).map(([p, l, leak]) => ['amplified', 'rate', ...p, ...l, `--leak=${leak}`, '--json']);
-    holds(arb, 40);
+    await holds(arb, 40);
   }, 240_000);
 });
