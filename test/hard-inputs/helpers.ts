@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const BIN = join(ROOT, 'bin/keyrate.js');
-export const ENV = { ...process.env, KEYRATE_TEST_EVALUATORS: '1' };
+const BIN = join(ROOT, 'bin/keyrate.js');
+const ENV = { ...process.env, KEYRATE_TEST_EVALUATORS: '1' };
 
 export interface Run {
   code: number | null;
@@ -30,15 +30,19 @@ export function keyrate(args: string[], opts: { timeoutMs?: number; env?: NodeJS
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
 }
 
-/** Start `keyrate <args>` without waiting (resolves with the finished run). */
-export function keyrateAsync(args: string[]): Promise<Run> {
+/** Start `keyrate <args>` without waiting (resolves with the finished run; killed after `timeoutMs`). */
+export function keyrateAsync(args: string[], timeoutMs?: number): Promise<Run> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += String(d)));
   child.stderr.on('data', (d) => (stderr += String(d)));
-  return new Promise((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr, ms: Date.now() - t0 })));
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((res) => child.on('close', (code, signal) => {
+    clearTimeout(timer);
+    res({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+  }));
 }
 
 /** The project rule for bad input: exit code 2, one stderr line naming the parameter, no trace. */

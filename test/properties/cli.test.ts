@@ -6,8 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { BIN, ENV, ROOT, type Run } from '../hard-inputs/helpers.js';
+import { keyrateAsync } from '../hard-inputs/helpers.js';
 import { cliText, type ParamName } from './arbitraries.js';
 import { SEED, nonFinite } from './check.js';
 
@@ -29,21 +28,7 @@ function argv(fixed: string[], opts: Opt[]): fc.Arbitrary<string[]> {
 }
 
 /** The CLI contract for one run; returns a failure message or undefined, and whether it computed. */
-/** Run the CLI without blocking the test worker's event loop (vitest's RPC times out otherwise). */
-function keyrateAsync(args: string[], timeoutMs: number): Promise<Run> {
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((res) => child.on('close', (code, signal) => {
-    clearTimeout(timer);
-    res({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-  }));
-}
-
+// keyrateAsync, not spawnSync: long synchronous loops block the test worker's event loop (vitest's RPC times out)
 async function cliOutcome(args: string[], allow: (path: string, json: unknown) => boolean = () => false): Promise<{ failure?: string; ok: boolean }> {
   const r = await keyrateAsync(args, RUN_MS);
   const what = `keyrate ${args.map((a) => (a.length > 60 ? `${a.slice(0, 40)}...(${a.length} chars)` : JSON.stringify(a))).join(' ')}`;
