@@ -11,7 +11,8 @@ export class InputError extends Error {
     readonly allowed: string,
     /** The value that was given. */
     readonly value?: unknown,
-    detail?: string,
+    /** Why the value was refused, beyond the range (appended to the message). */
+    readonly detail?: string,
   ) {
     super(
       `invalid ${param}: ${formatValue(value)} (allowed: ${allowed})` + (detail ? ` — ${detail}` : ''),
@@ -28,4 +29,9 @@ function formatValue(v: unknown): string {
   } catch {
     return String(v);
   }
+}
+
+/** The same InputError under another parameter name (a library key reported as its CLI option). */
+export function renameParam(e: unknown, from: string, to: string): unknown {
+  return e instanceof InputError && e.param === from ? new InputError(to, e.allowed, e.value, e.detail) : e;
 }

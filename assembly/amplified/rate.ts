@@ -26,8 +26,8 @@ import { i0e } from '../special/bessel';
 import { lgamma } from '../special/gamma';
 import { logAddExp } from '../special/logsum';
 import { logHyp1f1 } from '../special/hyp1f1';
-import { erf, erfc } from '../special/erf';
-import { binaryEntropy, holevoTerm, mutualInformationBits } from '../special/entropy';
+import { logErfDiff } from '../special/erf';
+import { binaryEntropy, binaryEntropyComplement, holevoTerm, mutualInformationBits } from '../special/entropy';
 import { integrate, qValue, qError, qEvaluations, qOrder, qCount, nodeX, nodeF, nodeW } from './quad';
 import { push, markStack, popTo, resetStack } from './scratch';
 import { pnSeparable, sepChi, sepEvaluations, sepIAB, sepPCheck, sepTooMuch } from './separable';
@@ -315,35 +315,33 @@ function photonNumberRate(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64, 
 
 // ---- phase encoding ----
 
-/** erf(a) - erf(b) without cancellation in the tails (phase.ts erfDiff). */
-function erfDiff(a: f64, b: f64): f64 {
-  if (a > 0 && b > 0) return erfc(b) - erfc(a);
-  if (a < 0 && b < 0) return erfc(-a) - erfc(-b);
-  return erf(a) - erf(b);
-}
-
-/** phaseRate: p(b|a) (Eq. 132, SPEC errata), I(A:B) (Eq. 133), overlap (Eq. 143), I_E (Eq. 142). */
+/** phaseRate: p(b|a) (Eq. 132, SPEC errata), I(A:B) (Eq. 133), overlap (Eq. 143), I_E (Eq. 142), in logs (phase.ts). */
 function phaseRate(g2: f64, t1: f64, t2: f64, G1: f64, G2: f64, rE: f64): f64 {
   const s = Math.sqrt(1 + 2 * (G2 - 1) + 2 * (1 - rE) * (G1 - 1));
   const m = Math.sqrt(g2 * (1 - rE));
-  const same = 0.5 * erfDiff((Math.SQRT2 * (t2 - 1 * m)) / s, (Math.SQRT2 * (t1 - 1 * m)) / s);
-  const diff = 0.5 * erfDiff((Math.SQRT2 * (t2 - -1 * m)) / s, (Math.SQRT2 * (t1 - -1 * m)) / s);
-  const pCheck = same + diff; // Eq. 96
-  const iAB = 1 - binaryEntropy(diff / pCheck); // Eq. 133
+  const hs = (Math.SQRT2 * (t2 - t1)) / s;
+  const ls = logErfDiff((Math.SQRT2 * (t2 - 1 * m)) / s, (Math.SQRT2 * (t1 - 1 * m)) / s, hs) - Math.LN2;
+  const ld = logErfDiff((Math.SQRT2 * (t2 - -1 * m)) / s, (Math.SQRT2 * (t1 - -1 * m)) / s, hs) - Math.LN2;
+  const logPCheck = logAddExp(ls, ld); // Eq. 96
+  const pCheck = Math.exp(logPCheck);
+  const hE = logPCheck > -Infinity ? binaryEntropy(Math.exp(ld - logPCheck)) : NaN;
+  const iAB = 1 - hE; // Eq. 133
   // <exp(-2 rE |alpha|^2)>_Q (Eq. 143)
   const g = Math.sqrt(g2);
   const c = 1 + 2 * rE * (G1 - 1);
   const zeta = Math.sqrt(G1 + G2 + 2 * rE * (G1 - 1) * (G2 - 1) - 1.5);
   const sc = zeta * Math.sqrt(c);
   const s1 = Math.sqrt(1 - rE) * g;
-  const bracket = erfDiff((t2 * c + s1) / sc, (t1 * c + s1) / sc) + erfDiff((t2 * c - s1) / sc, (t1 * c - s1) / sc);
-  const overlap = (bracket * Math.exp((-2 * rE * g * g) / c)) / (2 * pCheck * c);
-  const chi = binaryEntropy((1 + overlap) / 2); // Eq. 142
+  const h = ((t2 - t1) * c) / sc;
+  const logBracket = logAddExp(logErfDiff((t2 * c + s1) / sc, (t1 * c + s1) / sc, h), logErfDiff((t2 * c - s1) / sc, (t1 * c - s1) / sc, h));
+  let overlap: f64 = rE == 0 ? 1 : Math.exp(logBracket + (-2 * rE * g * g) / c - Math.log(2 * c) - logPCheck);
+  if (overlap > 1 && overlap - 1 <= 1e-12 * Math.max(1, Math.abs(logPCheck))) overlap = 1; // rounding (phase.ts overlapFromLog)
+  const chi = logPCheck > -Infinity ? binaryEntropy((1 + overlap) / 2) : NaN; // Eq. 142
   rPCheck = pCheck;
   rIAB = iAB;
   rChi = chi;
   rEvaluations = 1;
-  return pCheck * (iAB - chi);
+  return pCheck * (binaryEntropyComplement(overlap) - hE); // I(A:B) - I_E without cancellation (phase.ts)
 }
 
 /**

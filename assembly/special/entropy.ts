@@ -19,6 +19,14 @@ export function binaryEntropy(p: f64): f64 {
   return -(q * Math.log(q) + (1 - q) * Math.log1p(-q)) * INV_LN2;
 }
 
+/** 1 - h2((1 + x)/2), x in [-1, 1], without cancellation (src/special/entropy.ts binaryEntropyComplement). */
+export function binaryEntropyComplement(x: f64): f64 {
+  if (!(x >= -1 && x <= 1)) return NaN;
+  const u = Math.abs(x);
+  if (u == 1) return 1;
+  return (2 * u * u + (1 + u) * log1pmxImpl(u) + (1 - u) * log1pmxImpl(-u)) * (INV_LN2 / 2);
+}
+
 /** -sum p_i log2 p_i over n f64 values at byte address ptr. */
 export function entropyBits(ptr: usize, n: i32): f64 {
   let s: f64 = 0;

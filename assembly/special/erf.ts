@@ -104,6 +104,31 @@ export function erf(x: f64): f64 {
   return x > 0 ? 1 - c : c - 1;
 }
 
+const GL10_X: StaticArray<f64> = [0.14887433898163122, 0.4333953941292472, 0.6794095682990244, 0.8650633666889845, 0.9739065285171717];
+const GL10_W: StaticArray<f64> = [0.2955242247147528, 0.2692667193099965, 0.219086362515982, 0.1494513491505804, 0.06667134430868814];
+
+/** log(erf(a) - erf(b)), a >= b (src/special/erf.ts logErfDiff: Gauss-Legendre on narrow intervals, erfcx in the tails). */
+export function logErfDiff(a: f64, b: f64, width: f64): f64 {
+  if (isNaN(a) || isNaN(b) || isNaN(width) || width < 0) return NaN;
+  if (width == 0) return -Infinity;
+  const h = width;
+  if (h * Math.max(1, Math.max(Math.abs(a), Math.abs(b))) <= 0.5) {
+    const t0: f64 = b > 0 ? b : a < 0 ? a : 0;
+    const m = b + 0.5 * h;
+    const w = 0.5 * h;
+    let s: f64 = 0;
+    for (let i = 0; i < 5; i++) {
+      const u = m + w * unchecked(GL10_X[i]);
+      const v = m - w * unchecked(GL10_X[i]);
+      s += unchecked(GL10_W[i]) * (Math.exp((t0 - u) * (t0 + u)) + Math.exp((t0 - v) * (t0 + v)));
+    }
+    return -t0 * t0 + Math.log(TWO_OVER_SQRT_PI * w * s);
+  }
+  if (b > 0) return -b * b + Math.log(erfcx(b) - erfcx(a) * Math.exp(-h * (a + b)));
+  if (a < 0) return -a * a + Math.log(erfcx(-a) - erfcx(-b) * Math.exp(h * (a + b)));
+  return Math.log(erf(a) - erf(b));
+}
+
 /** log erfc(x), all x. */
 export function logErfc(x: f64): f64 {
   if (isNaN(x)) return NaN;

@@ -76,6 +76,7 @@ function logAsymptotic(a: f64, b: f64, z: f64): f64 {
 }
 
 function peakSum(a: f64, b: f64, z: f64, k0: f64): f64 {
+  if (!(k0 <= 1e12)) return NaN; // hyp1f1.ts MAX_PEAK_INDEX: the TS twin throws a RangeError
   let s: f64 = 1;
   let t: f64 = 1;
   for (let k = k0; k < k0 + 100000000; k++) {
@@ -97,10 +98,11 @@ function peakSum(a: f64, b: f64, z: f64, k0: f64): f64 {
 function peakIndex(a: f64, b: f64, z: f64): f64 {
   const p = b + 1 - z;
   const q = b - a * z;
-  const disc = p * p - 4 * q;
+  const s: f64 = isFinite(p * p - 4 * q) ? 1 : Math.max(Math.abs(p), Math.sqrt(Math.abs(q))); // hyp1f1.ts: scaled where p^2 overflows
+  const disc = (p / s) * (p / s) - 4 * ((q / s) / s);
   let kstar: f64 = 0;
   if (disc >= 0) {
-    const sq = Math.sqrt(disc);
+    const sq = s * Math.sqrt(disc);
     kstar = p < 0 ? (-p + sq) / 2 : (2 * -q) / (p + sq);
     if (!(kstar > 0)) kstar = 0;
   }

@@ -4,7 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { writeAtomic } from '../util/atomic-write.js';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, renameParam } from '../errors.js';
 import * as amp from '../models/amplified/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
@@ -239,7 +239,13 @@ export function registerAmplified(program: Command): void {
       runAction(() => {
         const mu = parseList('mu', o.mu);
         if (mu.length !== 2) throw new InputError('mu', 'two numbers mu0,mu1', o.mu);
-        const r = amp.naturalLosses({ lengths: parseListOrRange('length', o.length), mu: [mu[0]!, mu[1]!], piece: parseNumber('piece', o.piece), loss: parseNumber('loss', o.loss) });
+        const lengths = parseListOrRange('length', o.length);
+        let r: ReturnType<typeof amp.naturalLosses>;
+        try {
+          r = amp.naturalLosses({ lengths, mu: [mu[0]!, mu[1]!], piece: parseNumber('piece', o.piece), loss: parseNumber('loss', o.loss) });
+        } catch (e) {
+          throw renameParam(e, 'lengths', 'length'); // the option is --length
+        }
         emit(!!o.json, r, () =>
           `r_l = ${formatNum(r.rl)}, q = ${r.q.map(formatNum).join(', ')}, critical N (Eq. 26): corrected ${formatNum(r.criticalN.corrected)}, as printed ${formatNum(r.criticalN.printed)}\n` +
           formatTable(['length km', 'N', 'I individual (28)', 'I collective (31)', 'Holevo PR (37)', 'Holevo no PR (34)'], r.rows.map((x) => [x.length, x.N, x.individual, x.collective, x.holevoPR, x.holevoNoPR])),

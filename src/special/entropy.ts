@@ -27,6 +27,20 @@ export function binaryEntropy(p: number): number {
   return -(q * Math.log(q) + (1 - q) * Math.log1p(-q)) * INV_LN2;
 }
 
+/**
+ * 1 - h2((1 + x)/2) in bits for x in [-1, 1]: the key term left by two pure states of overlap x
+ * (phase encoding, Eq. 142: I_E = h2((1 + x)/2)), without the cancellation of 1 - h2 when the
+ * overlap is small: [(1+x) log(1+x) + (1-x) log(1-x)] / (2 ln 2) with log(1+u) = u + log1pmx(u),
+ * i.e. [2 x^2 + (1+x) log1pmx(x) + (1-x) log1pmx(-x)] / (2 ln 2) (~ x^2 / (2 ln 2) as x -> 0).
+ */
+export function binaryEntropyComplement(x: number): number {
+  notNaN('binaryEntropyComplement', 'x', x);
+  if (x < -1 || x > 1) bad('binaryEntropyComplement', 'x', '[-1, 1]', x);
+  const u = Math.abs(x); // even in x
+  if (u === 1) return 1;
+  return (2 * u * u + (1 + u) * log1pmx(u) + (1 - u) * log1pmx(-u)) * (INV_LN2 / 2);
+}
+
 /** -sum_i p_i log2 p_i in bits (p_i >= 0; normalisation is not checked). */
 export function entropyBits(probs: ArrayLike<number>): number {
   let s = 0;

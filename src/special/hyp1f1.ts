@@ -124,6 +124,9 @@ function logAsymptotic(a: number, b: number, z: number): number {
 }
 
 /** log of the defining series for a > 0, b > 0, z > 0, summed outwards from its largest term. */
+/** Largest index of the largest series term summed outwards (its width ~ 9 sqrt(k0) terms stays < 1e8). */
+export const MAX_PEAK_INDEX = 1e12;
+
 function logSeriesPeak(a: number, b: number, z: number): number {
   const k0 = peakIndex(a, b, z);
   const logT0 = k0 === 0 ? 0 : b >= 10 ? logTermLargeB(a, b, z, k0) : logTerm(a, b, z, k0);
@@ -132,6 +135,8 @@ function logSeriesPeak(a: number, b: number, z: number): number {
 
 /** sum_k t_k / t_k0 of the positive series, outwards from k0 in both directions. */
 function peakSum(a: number, b: number, z: number, k0: number): number {
+  // beyond MAX_PEAK_INDEX the sum would take > 1e8 terms (above 2^53 the index k-- would not move)
+  if (!(k0 <= MAX_PEAK_INDEX)) bad('logHyp1f1', 'z', `|z| and a |z| / b small enough that the series peaks at index <= ${MAX_PEAK_INDEX} outside the asymptotic regions (here ${k0.toPrecision(3)})`, z);
   const ratio = (k: number): number => ((a + k) * z) / ((b + k) * (k + 1));
   let s = 1;
   // forward
@@ -141,6 +146,7 @@ function peakSum(a: number, b: number, z: number, k0: number): number {
     t *= r;
     s += t;
     if (t < 1e-17 * s && r < 1) break;
+    if (k === k0 + 99_999_999) bad('logHyp1f1', 'a', 'a series that converges within 1e8 terms of its peak', a);
   }
   // backward
   t = 1;
@@ -157,10 +163,12 @@ function peakSum(a: number, b: number, z: number, k0: number): number {
 function peakIndex(a: number, b: number, z: number): number {
   const p = b + 1 - z;
   const q = b - a * z;
-  const disc = p * p - 4 * q;
+  // where p^2 - 4q overflows (p ~ b and a z beyond ~1e154), the same scaled by s^2
+  const s = Number.isFinite(p * p - 4 * q) ? 1 : Math.max(Math.abs(p), Math.sqrt(Math.abs(q)));
+  const disc = (p / s) * (p / s) - 4 * ((q / s) / s);
   let kstar = 0;
   if (disc >= 0) {
-    const sq = Math.sqrt(disc);
+    const sq = s * Math.sqrt(disc);
     kstar = p < 0 ? (-p + sq) / 2 : (2 * -q) / (p + sq); // stable larger root
     if (!(kstar > 0)) kstar = 0;
   }

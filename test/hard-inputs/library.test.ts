@@ -114,7 +114,7 @@ describe('10/5: amplified library validation and leak 0', () => {
     await inputError(amplified.rate({ ...fixed, leak: 1e-3, photons: [1e9] }), 'windows');
     await inputError(() => amplified.precision({ distance: 1e300, span: 1e-300, photons: 1e14 }), 'distance');
     await inputError(() => amplified.plob({ distance: 1e300, loss: 1e10 }), 'distance');
-    await inputError(() => amplified.naturalLosses({ lengths: [1e300] }), 'length');
+    await inputError(() => amplified.naturalLosses({ lengths: [1e300] }), 'lengths');
   });
 });
 

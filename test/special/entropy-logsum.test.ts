@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  binaryEntropy, entropyBits, log1mExp, logAddExp, logSumExp, xlog2x,
+  binaryEntropy, binaryEntropyComplement, entropyBits, log1mExp, logAddExp, logSumExp, xlog2x,
 } from '../../src/special/index.js';
 import { overBudget } from './fixtures.js';
 import { measureMisc } from './measure.js';
@@ -45,5 +45,25 @@ describe('entropy and log-sum helpers', () => {
     expect(() => logSumExp([1, NaN])).toThrow(/values\[1\]/);
     expect(() => logAddExp(NaN, 1)).toThrow(/argument a/);
     expect(() => log1mExp(0.1)).toThrow(/argument x/);
+  });
+  it('binaryEntropyComplement(x) = 1 - h2((1+x)/2): its series sum_k x^2k / (2k (2k-1) ln 2) to 1e-15 relative, 1 - h2 where no cancellation', () => {
+    const series = (x: number): number => {
+      let s = 0;
+      let p = 1;
+      for (let k = 1; k < 400; k++) {
+        p *= x * x;
+        s += p / (2 * k * (2 * k - 1));
+      }
+      return s / Math.LN2;
+    };
+    for (const x of [1e-154, 1e-100, 1e-20, 1e-9, 3e-5, 0.001, 0.07, 0.3, 0.5, 0.7]) {
+      expect(Math.abs(binaryEntropyComplement(x) / series(x) - 1)).toBeLessThan(1e-15);
+      expect(binaryEntropyComplement(-x)).toBe(binaryEntropyComplement(x));
+    }
+    // large overlaps: 1 - h2((1+x)/2) has no cancellation there
+    for (const x of [0.6, 0.9, 0.99, 1 - 1e-9]) expect(Math.abs(binaryEntropyComplement(x) / (1 - binaryEntropy((1 + x) / 2)) - 1)).toBeLessThan(1e-14);
+    expect(binaryEntropyComplement(1)).toBe(1);
+    expect(binaryEntropyComplement(0)).toBe(0);
+    expect(() => binaryEntropyComplement(1 + 1e-15)).toThrow(/binaryEntropyComplement: argument x/);
   });
 });

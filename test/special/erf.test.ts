@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { erf, erfc, erfcx, gammaQ, logErfc } from '../../src/special/index.js';
+import { readFileSync } from 'node:fs';
+import { erf, erfc, erfcx, gammaQ, logErfc, logErfDiff } from '../../src/special/index.js';
 import { overBudget } from './fixtures.js';
 import { measureErf } from './measure.js';
 
@@ -31,5 +32,14 @@ describe('erf / erfc / erfcx / logErfc', () => {
   });
   it('throws RangeError naming x for NaN', () => {
     for (const fn of [erf, erfc, erfcx, logErfc]) expect(() => fn(NaN)).toThrow(/argument x/);
+  });
+  it('logErfDiff matches mpmath to 1e-13 max(1, |log|) on narrow and wide intervals, -40 <= centre <= 40 (fixture log-erf-diff.json)', () => {
+    const fx = JSON.parse(readFileSync(new URL('../fixtures/special/log-erf-diff.json', import.meta.url), 'utf8')) as { rows: [number, number, number][] };
+    expect(fx.rows.length).toBeGreaterThan(200);
+    const bad = fx.rows.filter(([a, b, v]) => !(Math.abs(logErfDiff(a, b) - v) <= 1e-13 * Math.max(1, Math.abs(v)))).map(([a, b, v]) => [a, b, v, logErfDiff(a, b)]);
+    expect(bad).toEqual([]);
+    expect(logErfDiff(0.3, 0.3)).toBe(-Infinity);
+    expect(() => logErfDiff(0.1, 0.4)).toThrow(/logErfDiff: argument width/);
+    expect(() => logErfDiff(NaN, 0)).toThrow(/logErfDiff: argument a/);
   });
 });

@@ -90,4 +90,20 @@ describe('logHyp1f1', () => {
     expect(logHyp1f1(0, 1, 5)).toBe(0);
     expect(logHyp1f1(2, 1, 0)).toBe(0);
   });
+  it('refuses at once (RangeError naming z) where the series would peak beyond 1e12 terms: found hanging by the property tests', () => {
+    // logHyp1f1(2.48e136, 1.75e-242, 1) summed backwards from a peak index ~1.6e68, where k-- does not
+    // move; (1.59e245, 1.9e170, 0.91) overflowed p^2 - 4q in the peak index and summed 1e8 terms
+    for (const [a, b, z] of [[2.48e136, 1.75e-242, 1], [1.5920409998847184e245, 1.914780137178176e170, 0.9133965038478578]] as const) {
+      const t0 = performance.now();
+      let err: unknown;
+      try {
+        logHyp1f1(a, b, z);
+      } catch (e) {
+        err = e;
+      }
+      expect(performance.now() - t0).toBeLessThan(1000);
+      if (err !== undefined) expect((err as Error).message).toMatch(/^logHyp1f1: argument z = /);
+    }
+    expect(() => logHyp1f1(2.48e136, 1.75e-242, 1)).toThrow(/logHyp1f1: argument z = 1 is invalid .*peaks at index <= 1000000000000/);
+  });
 });

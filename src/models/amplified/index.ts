@@ -18,7 +18,7 @@ export {
   type PnResult,
   type Windows,
 } from './photon-number.js';
-export { checkPhaseWindows, erfDiff, phaseNoise, phaseOverlap, phaseProbabilities, phaseRate, type PhasePoint, type PhaseResult } from './phase.js';
+export { checkPhaseWindows, phaseNoise, phaseOverlap, phaseProbabilities, phaseRate, type PhasePoint, type PhaseResult } from './phase.js';
 export { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
 export { maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions, type SearchResult, type StartResult } from './optimize.js';
 export {

@@ -40,7 +40,11 @@ export interface NaturalLossesResult {
   rl: number;
   muE: [number, number];
   q: [number, number];
-  /** Eq. 26 critical detector number: corrected (|q1-q0|) and as printed (|muE1-muE0|) */
+  /**
+   * Eq. 26 critical detector number: corrected (|q1-q0|) and as printed (|muE1-muE0|); Infinity
+   * (JSON null) where the two click probabilities (or mean photon numbers) coincide: no number of
+   * detectors tells the states apart.
+   */
   criticalN: { corrected: number; printed: number };
   params: { mu: [number, number]; loss: number; piece: number };
 }
@@ -94,7 +98,7 @@ export function naturalLosses(input: NaturalLossesInput): NaturalLossesResult {
   for (const length of v.lengths) {
     const N = Math.max(1, Math.round(length / piece));
     if (!(N <= MAX_DETECTORS)) {
-      throw new InputError('length', `(0, ${MAX_DETECTORS * piece}] km at piece ${piece} km (at most ${MAX_DETECTORS} detectors)`, length);
+      throw new InputError('lengths', `each length in (0, ${MAX_DETECTORS * piece}] km at piece ${piece} km (at most ${MAX_DETECTORS} detectors)`, length);
     }
     const mMax = N * Math.max(muE[0], muE[1]);
     if (!(mMax <= MAX_SCATTERED)) {
@@ -102,9 +106,10 @@ export function naturalLosses(input: NaturalLossesInput): NaturalLossesResult {
     }
     terms += N + 1 + 4 * Math.ceil(mMax + 40 * Math.sqrt(mMax) + 50);
   }
-  if (terms > MAX_TERMS) throw new InputError('length', `lengths whose sums total at most ${MAX_TERMS} terms (fewer or shorter lengths)`, v.lengths.length, `${terms.toPrecision(3)} terms`);
+  if (terms > MAX_TERMS) throw new InputError('lengths', `lengths whose sums total at most ${MAX_TERMS} terms (fewer or shorter lengths)`, v.lengths.length, `${terms.toPrecision(3)} terms`);
   const sd = Math.sqrt(q[0] * (1 - q[0])) + Math.sqrt(q[1] * (1 - q[1]));
-  const criticalN = { corrected: (sd * sd) / (q[1] - q[0]) ** 2, printed: (sd * sd) / (muE[1] - muE[0]) ** 2 }; // Eq. 26
+  const critical = (d: number): number => (d === 0 ? Infinity : (sd * sd) / (d * d)); // Eq. 26
+  const criticalN = { corrected: critical(q[1] - q[0]), printed: critical(muE[1] - muE[0]) };
   const rows = v.lengths.map((length) => {
     const N = Math.max(1, Math.round(length / piece));
     // Eq. 27: binomial clicks

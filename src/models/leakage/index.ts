@@ -162,7 +162,11 @@ export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossi
     evaluations += res.evaluations;
     return res.rate;
   };
-  if (!((await r(hi)) > positive)) return { zeroCrossing: NaN, bracket: [lo, hi], tol, positive, evaluations };
+  const atOne = await r(hi);
+  if (!(atOne > positive)) {
+    // no visibility in [1/(1+D), 1] gives key: there is no crossing to bisect for
+    return { zeroCrossing: NaN, bracket: [lo, hi], tol, positive, evaluations, skipped: `no key at any visibility: rate(v = 1) = ${atOne} <= positive (${positive})` };
+  }
   while (hi - lo > tol) {
     const mid = 0.5 * (lo + hi);
     if ((await r(mid)) > positive) hi = mid;
