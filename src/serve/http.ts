@@ -66,6 +66,8 @@ export async function createHttpServer(service: Service, opts: HttpOptions): Pro
     methods: routes.filter((r) => r.path === p).map((r) => r.method),
   }));
 
+  // JSON only (and YAML specs): a text/plain body is 415, not a string to validate
+  app.removeContentTypeParser('text/plain');
   // sweep specs may come as YAML (as `keyrate sweep spec.yaml` reads them)
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => {
     try {
