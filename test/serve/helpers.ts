@@ -87,7 +87,7 @@ export async function req(url: string, init: RequestInit & { body?: any; timeout
   const text = await r.text();
   const type = r.headers.get('content-type') ?? '';
   let json: unknown;
-  if (/json/.test(type)) json = JSON.parse(text);
+  if (/^application\/(problem\+)?json/.test(type)) json = JSON.parse(text);
   return { status: r.status, type, headers: r.headers, text, json };
 }
 
