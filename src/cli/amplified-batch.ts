@@ -7,11 +7,10 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { InputError } from '../errors.js';
-import * as amp from '../models/amplified/index.js';
 import { amplifiedEvaluator, checkAmplifiedBackend, type AmplifiedEvaluator } from '../backends/amplified-evaluator.js';
-import { check, checkObject, checkWorkers, params, ranged } from '../validate.js';
+import { check, checkWorkers, params } from '../validate.js';
+import { BATCH_TOLERANCE, batchLineError, batchLines, batchMethodSchema as methodSchema, parseBatchPoint, type ParsedPoint } from '../serve/shapes.js';
 import { openAtomic, type AtomicWriter } from '../util/atomic-write.js';
 import { checkOutPath } from '../util/out-path.js';
 import { parseNumber, runAction } from './common.js';
@@ -22,35 +21,8 @@ export const MAX_BATCH_LINES = 1_000_000;
 /** Longest input line (bytes, without its line break). */
 export const MAX_LINE_BYTES = 64 * 1024;
 
-/** Agreement of the kernel value k with the reference r: |k - r| <= rel |r| + abs. */
-export const BATCH_TOLERANCE = {
-  'photon-number': { rel: 1e-10, abs: 1e-13 },
-  phase: { rel: 1e-12, abs: 1e-15 },
-} as const;
-
-const lineSchema = z
-  .object({
-    distance: params.distance,
-    eveAt: params.eveAt,
-    leak: params.leak,
-    photons: ranged(z.array(z.number().finite()).min(1).max(2), 'photon-number: [|gamma0|^2, |gamma1|^2]; phase: [|gamma|^2]'),
-    windows: ranged(z.array(z.number().finite()).min(2).max(4), "photon-number: [theta1..theta4]; phase: [theta1', theta2']"),
-    span: params.span.optional(),
-    loss: params.loss.optional(),
-  })
-  .strict();
-type LinePoint = z.infer<typeof lineSchema>;
-
-const methodSchema = ranged(z.enum(['exact', 'paper']), "'exact' | 'paper'");
-
-interface LineError {
-  line: number;
-  error: { param: string; allowed: string; message: string };
-}
-
-function lineError(line: number, e: InputError): LineError {
-  return { line, error: { param: e.param, allowed: e.allowed, message: e.message } };
-}
+/** Agreement of the kernel value k with the reference r (src/serve/shapes.ts, shared with the service). */
+export { BATCH_TOLERANCE };
 
 /** Read the input's lines (without line breaks), refusing files over the limits (InputError 'input'). */
 export function readInputLines(path: string): string[] {
@@ -103,70 +75,14 @@ export function readInputLines(path: string): string[] {
   }
 }
 
-type Parsed = { ok: true; p: LinePoint; L: amp.LineGeometry } | { ok: false; err: LineError };
-
-function parseLine(text: string, n: number): Parsed {
+function parseLine(text: string, n: number): ParsedPoint {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, err: lineError(n, new InputError('input', 'one JSON object per line', text.length > 80 ? text.slice(0, 80) + '…' : text, `line ${n} is not JSON: ${(e as Error).message}`)) };
+    return { ok: false, err: batchLineError(n, new InputError('input', 'one JSON object per line', text.length > 80 ? text.slice(0, 80) + '…' : text, `line ${n} is not JSON: ${(e as Error).message}`)) };
   }
-  try {
-    const p = checkObject(lineSchema, value);
-    return { ok: true, p, L: amp.line(p) };
-  } catch (e) {
-    if (e instanceof InputError) return { ok: false, err: lineError(n, e) };
-    throw e;
-  }
-}
-
-/** The kernel pass: Lf/L of every well-formed line on `ev`, one batch per (G1, G2, leak). */
-function kernelPass(ev: AmplifiedEvaluator, enc: amp.Encoding, method: amp.Method, parsed: Parsed[]): { values: Float64Array; labels: string[] } {
-  const values = new Float64Array(parsed.length).fill(NaN);
-  const labels: string[] = new Array<string>(parsed.length).fill('');
-  const stride = amp.STRIDE[enc];
-  const [np, nw] = enc === 'phase' ? [1, 2] : [2, 4];
-  const groups = new Map<string, number[]>();
-  parsed.forEach((x, i) => {
-    if (!x.ok || x.p.photons.length !== np || x.p.windows.length !== nw) return;
-    const key = `${x.L.G1}|${x.L.G2}|${x.p.leak}`;
-    const g = groups.get(key);
-    if (g) g.push(i);
-    else groups.set(key, [i]);
-  });
-  for (const idx of groups.values()) {
-    const first = parsed[idx[0]!] as Extract<Parsed, { ok: true }>;
-    const fixed: amp.BatchFixed = { encoding: enc, G1: first.L.G1, G2: first.L.G2, leak: first.p.leak, method, tol: 1e-15 };
-    const pts = new Float64Array(idx.length * stride);
-    idx.forEach((i, k) => {
-      const p = (parsed[i] as Extract<Parsed, { ok: true }>).p;
-      pts.set([...p.photons, ...p.windows], k * stride);
-    });
-    const out = new Float64Array(idx.length).fill(NaN);
-    const mark = ev.batches();
-    try {
-      ev.evaluate(fixed, pts, out);
-    } catch (e) {
-      if (!(e instanceof InputError || e instanceof RangeError)) throw e;
-      // one point the kernel refuses (the reference will name it): evaluate the others one by one
-      idx.forEach((_, k) => {
-        const one = new Float64Array(1).fill(NaN);
-        try {
-          ev.evaluate(fixed, pts.subarray(k * stride, (k + 1) * stride), one);
-        } catch (e2) {
-          if (!(e2 instanceof InputError || e2 instanceof RangeError)) throw e2;
-        }
-        out[k] = one[0]!;
-      });
-    }
-    const label = ev.backendsSince(mark);
-    idx.forEach((i, k) => {
-      values[i] = out[k]!;
-      labels[i] = label;
-    });
-  }
-  return { values, labels };
+  return parseBatchPoint(value, n);
 }
 
 interface BatchOptions {
@@ -232,9 +148,6 @@ async function runBatch(o: BatchOptions): Promise<void> {
     throw new InputError('backend', "'auto' | 'reference' | 'wasm' (one that loads here)", o.backend, (e as Error).message);
   }
   const parsed = lines.map((t, i) => parseLine(t, i + 1));
-  const { values, labels } = kernelPass(ev, encoding, method, parsed);
-  const tol = BATCH_TOLERANCE[encoding];
-  const tolText = `${tol.rel} relative + ${tol.abs} absolute`;
 
   let sink: AtomicWriter | undefined;
   if (o.out !== undefined) sink = openAtomic(o.out);
@@ -258,48 +171,10 @@ async function runBatch(o: BatchOptions): Promise<void> {
   let bad = 0;
   const bar = createProgress('amplified batch', parsed.length, { quiet: parsed.length < 50 });
   try {
-    for (const [i, x] of parsed.entries()) {
+    for await (const line of batchLines(ev, encoding, method, parsed)) {
       bar.tick();
-      if (!x.ok) {
-        bad++;
-        emitLine(x.err);
-        continue;
-      }
-      let r: amp.AmplifiedRate;
-      try {
-        r = await amp.rate({ encoding, method, distance: x.p.distance, eveAt: x.p.eveAt, leak: x.p.leak, span: x.p.span, loss: x.p.loss, photons: x.p.photons, windows: x.p.windows });
-      } catch (e) {
-        if (e instanceof InputError) {
-          bad++;
-          emitLine(lineError(i + 1, e));
-          continue;
-        }
-        if (e instanceof RangeError) {
-          // e.g. a point whose quadrature needs more than the kernel's work bound
-          bad++;
-          emitLine({ line: i + 1, error: { param: 'input', allowed: 'a point the engine can evaluate', message: e.message.split('\n')[0] } });
-          continue;
-        }
-        throw e;
-      }
-      const k = values[i]!;
-      const ref = r.rate;
-      const agree = Number.isFinite(k) && Math.abs(k - ref) <= tol.rel * Math.abs(ref) + tol.abs;
-      const { u: _u, backend: _b, ...rest } = r;
-      emitLine({
-        line: i + 1,
-        ...rest,
-        rate: agree ? k : ref,
-        backend: {
-          value: agree ? labels[i] : 'reference',
-          checked: 'reference',
-          agree,
-          kernel: Number.isFinite(k) ? k : null,
-          kernelBackend: labels[i] || null,
-          reference: ref,
-          tolerance: tolText,
-        },
-      });
+      if ('error' in line) bad++;
+      emitLine(line);
     }
     bar.stop();
     flush();

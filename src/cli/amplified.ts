@@ -13,6 +13,7 @@ import { MAX_WORKERS, checkWorkers } from '../validate.js';
 import { createSegmentPool, segmentPoolAvailable } from '../sweep/runner.js';
 import { checkOutPath } from '../util/out-path.js';
 import { registerAmplifiedBatch } from './amplified-batch.js';
+import { rateJson } from '../serve/shapes.js';
 
 interface Common {
   encoding: string;
@@ -72,11 +73,6 @@ async function withRateMany<T>(workers: string | undefined, fn: (many: amp.RateM
   } finally {
     await pool.destroy();
   }
-}
-
-function rateJson(r: amp.AmplifiedRate & { eveAt?: number; scan?: unknown }) {
-  const { u: _u, ...rest } = r;
-  return rest;
 }
 
 function addCommon(c: Command, eve: boolean): Command {

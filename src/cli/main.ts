@@ -7,6 +7,7 @@ import { registerLeakage } from './leakage.js';
 import { registerAmplified } from './amplified.js';
 import { registerSweep } from './sweep.js';
 import { registerFigures } from './figures.js';
+import { registerServe } from '../serve/command.js';
 import { version } from '../version.js';
 
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerAmplified(program);
   registerSweep(program);
   registerFigures(program);
+  registerServe(program);
   return program;
 }
 

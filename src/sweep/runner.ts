@@ -38,6 +38,11 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number) => void;
   /** Informational messages (resume, dropped partial line...). */
   log?: (line: string) => void;
+  /** Stop at the next batch boundary: the rows so far are checkpointed, the manifest stays
+   *  'running' and `--resume` continues (SweepSummary.stopped). */
+  signal?: AbortSignal;
+  /** Evaluate on this pool (e.g. a server's warm pool) instead of creating one; not destroyed. */
+  pool?: SegmentPool;
 }
 
 export interface Manifest {
@@ -73,6 +78,8 @@ export interface SweepSummary {
   /** Points evaluated by this invocation (0 when a resumed sweep was already complete). */
   evaluated: number;
   resumedFrom: number;
+  /** true when opts.signal stopped the run before the last point (status stays 'running') */
+  stopped?: boolean;
 }
 
 export const GRID_ORDER = 'row-major: first axis outermost, last axis innermost (fastest); index = mixed-radix digits';
@@ -265,7 +272,9 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
   rows = []; // only the tail is needed from here on; the checksum re-reads the file at the end
 
   let pool: { run(task: SegmentTask): Promise<PointResult[]>; destroy(): Promise<void> } | undefined;
-  if (workers > 1) pool = await createSegmentPool(workers);
+  if (opts.pool) pool = { ...opts.pool, destroy: async () => {} };
+  else if (workers > 1) pool = await createSegmentPool(workers);
+  let stopped = false;
   const batchSize = workers > 1 ? Math.max(spec.batch, workers * grid.blockLength) : spec.batch;
   const todo = end - start - resumedFrom;
   let done = 0;
@@ -274,6 +283,10 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
   opts.onProgress?.(0, todo);
   try {
     for (let i0 = start + resumedFrom; i0 < end; ) {
+      if (opts.signal?.aborted) {
+        stopped = true;
+        break;
+      }
       const i1 = Math.min(end, i0 + batchSize);
       // Split the batch into segments at chain boundaries.
       const segments: number[][] = [];
@@ -327,6 +340,12 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
     await pool?.destroy();
   }
 
+  if (stopped) {
+    manifest.updatedAt = now();
+    manifest.verified = { rows: running.count, value: running.value() };
+    writeManifest();
+    return { dir, manifest, evaluated: done, resumedFrom, stopped };
+  }
   if (manifest.status !== 'complete') {
     const all = readRows(files.jsonl).rows;
     if (all.length !== end - start) throw new Error(`${files.jsonl}: ${all.length} rows, expected ${end - start}`);

@@ -80,7 +80,8 @@ export interface AmplifiedRate {
   u?: number[];
 }
 
-const rateSchema = z.object({
+/** Parameter types of rate() (the accepted keys: src/validate.ts amplifiedKeys); exported for src/serve. */
+export const rateSchema = z.object({
   encoding: params.encoding,
   distance: params.distance,
   eveAt: params.eveAt,

@@ -49,7 +49,7 @@ export interface NaturalLossesResult {
   params: { mu: [number, number]; loss: number; piece: number };
 }
 
-const schema = z.object({
+export const naturalLossesSchema = z.object({
   mu: ranged(z.tuple([z.number().min(0).finite(), z.number().min(0).finite()]), '[mu0, mu1] >= 0').optional(),
   loss: params.loss.optional(),
   piece: ranged(z.number().gt(0).finite(), '> 0 km').optional(),
@@ -86,7 +86,7 @@ function entropyFromLog(logp: (k: number) => number, kmax: number): number {
 
 /** Eve's information from natural losses vs detection-device length (Fig. 5). */
 export function naturalLosses(input: NaturalLossesInput): NaturalLossesResult {
-  const v = checkObject(schema, input);
+  const v = checkObject(naturalLossesSchema, input);
   const mu: [number, number] = v.mu ?? [9000, 11000];
   const loss = v.loss ?? 0.02;
   const piece = v.piece ?? 2e-4;

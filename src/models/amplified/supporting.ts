@@ -7,7 +7,7 @@ import { InputError } from '../../errors.js';
 import { checkObject, params, ranged } from '../../validate.js';
 import { line } from './channel.js';
 
-const corrSchema = z.object({
+export const corrSchema = z.object({
   distance: params.distance,
   eveAt: params.eveAt,
   leak: params.leak,
@@ -48,7 +48,7 @@ export function correlation(input: { distance: number; eveAt: number; leak: numb
   return { R, covariance, sigmaB, sigmaE, meanB, meanE, G1: L.G1, G2: L.G2, params: { distance: L.distance, eveAt: L.eveAt, leak: rE, photons: g2, span: L.span, loss: L.loss } };
 }
 
-const precSchema = z.object({
+export const precSchema = z.object({
   distance: params.distance,
   photons: ranged(z.number().gt(0).max(1e30), '(0, 1e30] (test-pulse photon number n)'),
   span: params.span.optional(),
@@ -108,8 +108,10 @@ export interface PlobResult {
 }
 
 /** PLOB bound -log2(1 - T) in log domain (SPEC 3.1). */
+export const plobSchema = z.object({ distance: params.distance, loss: params.loss.optional() }).strict();
+
 export function plob(input: { distance: number; loss?: number }): PlobResult {
-  const v = checkObject(z.object({ distance: params.distance, loss: params.loss.optional() }).strict(), input);
+  const v = checkObject(plobSchema, input);
   const loss = v.loss ?? 0.02;
   const log10T = -loss * v.distance;
   if (!Number.isFinite(log10T)) throw new InputError('distance', `loss*distance finite in f64 (distance <= ${(Number.MAX_VALUE / loss).toPrecision(3)} km at loss ${loss})`, v.distance);

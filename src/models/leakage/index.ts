@@ -191,18 +191,18 @@ export interface ThresholdResult {
   printedThreshold?: number;
 }
 
+/** Input schema of threshold() (exported for the service's OpenAPI document, src/serve). */
+export const thresholdSchema = z.object({
+  ...base,
+  objective: objectiveSchema.optional(),
+  tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
+  positive: ranged(z.number().gt(0), '> 0').optional(),
+  evaluate: evaluateSchema.optional(),
+  zeroCrossing: ranged(z.boolean(), 'true | false').optional(),
+}).strict();
+
 export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; zeroCrossing?: boolean }): Promise<ThresholdResult> {
-  const i = checkObject(
-    z.object({
-      ...base,
-      objective: objectiveSchema.optional(),
-      tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
-      positive: ranged(z.number().gt(0), '> 0').optional(),
-      evaluate: evaluateSchema.optional(),
-      zeroCrossing: ranged(z.boolean(), 'true | false').optional(),
-    }).strict(),
-    input,
-  );
+  const i = checkObject(thresholdSchema, input);
   const model = i.model ?? 'uniform';
   checkClosedFormSize(i.dim, i.parties);
   const { zeroCrossing: wanted, ...zin } = input;
@@ -319,7 +319,8 @@ function checkSettings(name: string, s: unknown, dim: number, parties: number): 
   return v;
 }
 
-const rateSchema = z.object({
+/** Input schema of rate() (exported for the service's OpenAPI document, src/serve). */
+export const rateSchema = z.object({
   ...base,
   visibility: params.visibility,
   objective: objectiveSchema.optional(),
@@ -577,23 +578,23 @@ export interface CurveRow {
 /** Largest number of points of one curve() (rows are held in memory; each is an optimisation). */
 export const MAX_CURVE_POINTS = 100_000;
 
+/** Input schema of curve() (exported for the service's OpenAPI document, src/serve). */
+export const curveSchema = z.object({
+  dim: params.dim,
+  parties: params.parties,
+  leakages: ranged(z.array(params.leakage).min(1).max(MAX_CURVE_POINTS), `non-empty list of at most ${MAX_CURVE_POINTS} numbers in [0, 1)`),
+  visibilities: ranged(z.array(params.visibility).min(1).max(MAX_CURVE_POINTS), `non-empty list of at most ${MAX_CURVE_POINTS} numbers in [0, 1]`),
+  model: params.model.optional(),
+  objective: objectiveSchema.optional(),
+  evaluate: evaluateSchema.optional(),
+  backend: ranged(z.string(), 'a backend name').optional(),
+  workers: params.workers.optional(),
+  warmStart: ranged(z.boolean(), 'true | false').optional(),
+  onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
+}).strict();
+
 export async function curve(input: CurveInput): Promise<CurveRow[]> {
-  const i = checkObject(
-    z.object({
-      dim: params.dim,
-      parties: params.parties,
-      leakages: ranged(z.array(params.leakage).min(1).max(MAX_CURVE_POINTS), `non-empty list of at most ${MAX_CURVE_POINTS} numbers in [0, 1)`),
-      visibilities: ranged(z.array(params.visibility).min(1).max(MAX_CURVE_POINTS), `non-empty list of at most ${MAX_CURVE_POINTS} numbers in [0, 1]`),
-      model: params.model.optional(),
-      objective: objectiveSchema.optional(),
-      evaluate: evaluateSchema.optional(),
-      backend: ranged(z.string(), 'a backend name').optional(),
-      workers: params.workers.optional(),
-      warmStart: ranged(z.boolean(), 'true | false').optional(),
-      onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
-    }).strict(),
-    input,
-  );
+  const i = checkObject(curveSchema, input);
   if (i.leakages.length * i.visibilities.length > MAX_CURVE_POINTS) {
     throw new InputError('visibilities', `at most ${MAX_CURVE_POINTS} points in all (leakages x visibilities)`, i.visibilities.length, `${i.leakages.length} x ${i.visibilities.length} points`);
   }
@@ -687,22 +688,22 @@ export interface RepeaterSeries {
   points: { repeaters: number; effectiveVisibility: number; rate: number; evaluations: number }[];
 }
 
+/** Input schema of repeaters() (exported for the service's OpenAPI document, src/serve). */
+export const repeatersSchema = z.object({
+  visibilities: ranged(z.array(ranged(z.number().gt(0).lt(1), '(0, 1)')).min(1), 'non-empty list of numbers in (0, 1)'),
+  leakage: params.leakage,
+  maxRepeaters: ranged(z.number().int().min(0).max(1000), 'integer in [0, 1000]'),
+  rule: ranged(z.enum(['paper', 'swap']), "'paper' | 'swap'").optional(),
+  model: params.model.optional(),
+  dim: params.dim.optional(),
+  parties: params.parties.optional(),
+  objective: objectiveSchema.optional(),
+  evaluate: evaluateSchema.optional(),
+  onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
+}).strict();
+
 export async function repeaters(input: RepeatersInput): Promise<{ rule: RepeaterRule; leakage: number; model: LeakageModel; series: RepeaterSeries[] }> {
-  const i = checkObject(
-    z.object({
-      visibilities: ranged(z.array(ranged(z.number().gt(0).lt(1), '(0, 1)')).min(1), 'non-empty list of numbers in (0, 1)'),
-      leakage: params.leakage,
-      maxRepeaters: ranged(z.number().int().min(0).max(1000), 'integer in [0, 1000]'),
-      rule: ranged(z.enum(['paper', 'swap']), "'paper' | 'swap'").optional(),
-      model: params.model.optional(),
-      dim: params.dim.optional(),
-      parties: params.parties.optional(),
-      objective: objectiveSchema.optional(),
-      evaluate: evaluateSchema.optional(),
-      onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
-    }).strict(),
-    input,
-  );
+  const i = checkObject(repeatersSchema, input);
   const rule = i.rule ?? 'paper';
   const model = i.model ?? 'uniform';
   const dim = i.dim ?? 2;
