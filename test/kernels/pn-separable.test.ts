@@ -49,6 +49,10 @@ describe('pn-separable reference twin vs the independent fine-grid fixture', () 
     expect(cases.some((c) => c.eveAt === 0) && cases.some((c) => c.eveAt === c.distance)).toBe(true);
     expect(cases.some((c) => c.leak <= 1e-7) && cases.some((c) => c.leak >= 0.5)).toBe(true);
     expect(cases.some((c) => c.photons[0] === 0)).toBe(true);
+    // Eve's Fock mixture resolved where the Rician kernels are narrow (large rE (G1 - 1); the f32
+    // WebGPU finding, chi off by 1e-2 / 9e-2 before): was test/amplified/eve-fock-resolution.test.ts
+    // against fine-chi.ts (which shares src's quadrature), now these independent fixture cases
+    for (const [d, e, rE] of [[1000, 1000, 0.5], [40000, 20000, 1e-2], [1000, 500, 0.1]]) expect(cases.some((c) => c.distance === d && c.eveAt === e && c.leak === rE)).toBe(true);
   });
   for (const c of cases) {
     it(name(c), () => {

@@ -97,7 +97,8 @@ export interface PnResult {
   /** trace of Eve's states before normalisation (exact: 1 - truncated mass; paper: see SPEC 3.2) */
   trace: [number, number];
   /** largest quadrature error estimate (exact: |value(PN_ALPHA) - value(PN_ALPHA_FINE)| over
-   *  rate, p_check, I(A:B), chi and p(b|a), and the 1-D/2-D difference of p(b|a)) */
+   *  rate, p_check, I(A:B), chi and p(b|a), the 1-D/2-D difference of p(b|a), and the rounding of
+   *  Eve's Poisson recurrences, 2 eps x band (1 + chi)) */
   quadError: number;
   /** false when a quadrature did not meet its tolerance (adaptive) or rounding exceeded its bound
    *  (exact: negative window probabilities below -1e-15) */
@@ -361,6 +362,12 @@ export function photonNumberRate(pt: PnPoint, method: 'exact' | 'paper' = 'exact
     quadError = Math.max(quadError, d(fine.rate, coarse.rate), d(fine.pCheck, coarse.pCheck), d(fine.iAB, coarse.iAB), d(fine.chi, coarse.chi));
     for (let j = 0; j < 4; j++) quadError = Math.max(quadError, d(fine.pba[j]!, coarse.pba[j]!));
   }
+  // rounding the node-set comparison cannot see (both node sets share it): Eve's Poisson weights run
+  // by recurrence up to ~band/2 steps from the mode, one multiplication and one division each, so
+  // they carry up to ~2 eps x band relative error (band = Fock entries per |alpha| node); measured
+  // 2e-13 on chi at 1000 km, Eve at Bob, rE 0.5 (band ~1500), where |alpha2 - alpha3| was 7e-16
+  const band = fine.work.fock / Math.max(1, fine.work.rNodes);
+  quadError = Math.max(quadError, 2 * Number.EPSILON * band * (1 + Math.abs(fine.chi)));
   const res: PnResult = {
     rate: fine.rate, pCheck: fine.pCheck, iAB: fine.iAB, chi: fine.chi, pba: pba2(fine.pba), trace: fine.trace,
     quadError, quadConverged: fine.clamped === 0, evaluations, method: 'exact',
