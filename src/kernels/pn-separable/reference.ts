@@ -385,6 +385,9 @@ export function pnSeparable(input: PnSeparableInput, withState = false): PnSepar
     const len = nHi - nLo + 1;
     const rho0 = new Float64Array(len);
     const rho1 = new Float64Array(len);
+    // 1/(n + 1) once per Fock number (the forward Poisson recurrence multiplies instead of dividing)
+    const inv = new Float64Array(len);
+    for (let o = 0; o < len; o++) inv[o] = 1 / (nLo + o + 1);
     let f0 = 0;
     let f1 = 0;
     for (let i = 0; i < nr; i++) {
@@ -407,15 +410,16 @@ export function pnSeparable(input: PnSeparableInput, withState = false): PnSepar
       // Poisson(n; lam) by recurrence from the mode (stable both ways)
       const mode = Math.min(hi, Math.max(lo, Math.floor(lam)));
       const pm = Math.exp(logPoissonPmf(mode, lam));
+      const invLam = 1 / lam;
       let pn = pm;
       for (let n = mode; n <= hi; n++) {
         rho0[n - nLo] += a0 * pn;
         rho1[n - nLo] += a1 * pn;
-        pn *= lam / (n + 1);
+        pn *= lam * inv[n - nLo]!;
       }
       pn = pm;
       for (let n = mode - 1; n >= lo; n--) {
-        pn *= (n + 1) / lam;
+        pn *= (n + 1) * invLam;
         rho0[n - nLo] += a0 * pn;
         rho1[n - nLo] += a1 * pn;
       }
