@@ -6,7 +6,7 @@
  * screen (SPEC 4) and are skipped. A batch that throws on wasm (trap, memory) is recomputed on
  * the reference with a warning, and the wasm instance is re-created for the next batch.
  */
-import { InputError } from '../errors.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
 import { loadAmplifiedBatch, type AmplifiedBatchFixed } from './amplified.js';
 import { BackendHistory } from './history.js';
 import { memoAsync } from '../util/memo.js';
@@ -58,7 +58,7 @@ export async function createAmplifiedEvaluator(opts: AmplifiedEvaluatorOptions =
       kernel = WasmAmplifiedKernel.fromModule(compiled.module);
       log(`amplified: backend wasm selected (${compiled.flavor}, ${compiled.file}); fallback: reference`);
     } catch (e) {
-      if (name === 'wasm') throw new Error(`backend wasm unavailable: ${(e as Error).message}`);
+      if (name === 'wasm') throw new BackendUnavailableError('wasm', (e as Error).message.split('\n')[0]!);
       log(`amplified: backend wasm skipped: ${(e as Error).message}; using reference`);
     }
   }

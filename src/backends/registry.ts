@@ -10,7 +10,7 @@
  *   keyrate: backend wasm failed on leakage-objective (<error>); falling back to reference for this batch
  */
 import type { Backend, BackendName, RunOptions } from './backend.js';
-import { InputError } from '../errors.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
 import { createReferenceBackend } from './reference/index.js';
 import { createWasmBackend } from './wasm/index.js';
 
@@ -149,7 +149,7 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
     }
     if (reason !== undefined) {
       if (b) await b.dispose().catch(() => undefined);
-      if (pref !== 'auto' && name === pref) throw new Error(`backend ${name} unavailable: ${reason}`);
+      if (pref !== 'auto' && name === pref) throw new BackendUnavailableError(name, reason);
       skipped.push({ name, reason });
       log(`backend ${name} skipped: ${reason}`);
       continue;

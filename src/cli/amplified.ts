@@ -178,7 +178,7 @@ export function registerAmplified(program: Command): void {
           const comment = `# keyrate amplified curve encoding=${r.encoding} distance=${o.distance} span=${o.span} loss=${o.loss} method=${r.method}\n`;
           writeAtomic(o.out, comment + stringify(rows, { header: true, columns, cast: { boolean: (b) => String(b) } }));
         }
-        emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons', 'status'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(','), p.status])));
+        emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons', 'status', 'backend (search)'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(','), p.status, p.backend])));
       }),
     );
 

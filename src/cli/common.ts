@@ -2,7 +2,7 @@
  * Shared CLI plumbing: list/range parsing, JSON vs table output, and the error policy
  * (InputError -> one line on stderr, exit code 2, no stack trace).
  */
-import { InputError } from '../errors.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
 
 /** Default cap on the points of one CLI list or range (sweep specs pass their own MAX_POINTS). */
 export const MAX_CLI_POINTS = 1_000_000;
@@ -90,12 +90,13 @@ export function formatNum(x: number): string {
   return ax >= 1e-4 && ax < 1e6 ? Number(x.toPrecision(6)).toString() : x.toExponential(5);
 }
 
-/** Run a CLI action; InputError (and commander usage errors) -> one stderr line, exit code 2. */
+/** Run a CLI action; InputError, BackendUnavailableError (a forced backend that cannot run) and
+ *  commander usage errors -> one stderr line, exit code 2. */
 export async function runAction(fn: () => Promise<void> | void): Promise<void> {
   try {
     await fn();
   } catch (e) {
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof BackendUnavailableError) {
       process.stderr.write(`keyrate: ${e.message.split('\n')[0]}\n`);
       process.exitCode = 2;
       return;

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { MAX_WORKERS, checkWorkers } from '../validate.js';
 import { InputError } from '../errors.js';
 import { figures, generateFigures, panelIds } from '../figures/index.js';
-import { BACKENDS } from '../sweep/runner.js';
+import { BACKENDS, checkBackendRuns } from '../sweep/runner.js';
 import { checkOutPath } from '../util/out-path.js';
 
 export function registerFigures(program: Command): void {
@@ -29,6 +29,7 @@ export function registerFigures(program: Command): void {
         if (only && (only.length === 0 || only.some((s) => s === ''))) throw new InputError('only', `a comma-separated list of ids without empty items: ${ids.join(', ')}`, flags.only);
         for (const id of only ?? []) if (!ids.includes(id)) throw new InputError('only', ids.join(', '), id);
         if (!(BACKENDS as readonly string[]).includes(flags.backend)) throw new InputError('backend', BACKENDS.join(' | '), flags.backend);
+        await checkBackendRuns(flags.backend);
         checkOutPath('out', flags.out, 'dir');
         const workers = flags.workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', flags.workers));
         const reports = await generateFigures(flags.out, {

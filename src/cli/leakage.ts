@@ -68,6 +68,7 @@ export function registerLeakage(program: Command): void {
               ['zero crossing (numerical)', r.zeroCrossing],
               ['separable bound', r.separableBound],
               ...(r.printedThreshold !== undefined ? [['printed (erroneous) v*', r.printedThreshold] as [string, number]] : []),
+              ['backend', r.backend],
             ],
           ),
         );
@@ -103,6 +104,7 @@ export function registerLeakage(program: Command): void {
                 ['evaluations', r.evaluations],
                 ['status', `${r.status}${r.nanEvents ? ` (${r.nanEvents} NaN events)` : ''}`],
                 ['method', r.method],
+                ['backend', r.backend],
               ],
             ),
           );
@@ -143,7 +145,7 @@ export function registerLeakage(program: Command): void {
             );
             writeAtomic(o.out, csv);
           }
-          emit(!!o.json, rows, () => formatTable(['L', 'v', 'rate', 'v*'], rows.map((r) => [r.leakage, r.visibility, r.rate, r.threshold])));
+          emit(!!o.json, rows, () => formatTable(['L', 'v', 'rate', 'v*', 'backend'], rows.map((r) => [r.leakage, r.visibility, r.rate, r.threshold, r.backend])));
         } finally {
           bar.stop();
           await lk.closeEvaluators();

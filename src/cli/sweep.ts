@@ -64,9 +64,14 @@ export function registerSweep(program: Command): void {
         if (flags.json) process.stdout.write(JSON.stringify(m, null, 2) + '\n');
         else {
           process.stdout.write(
-            `${summary.dir}: ${m.pointsDone}/${m.pointCount} points (grid ${m.gridSize}, range ${m.range.start}..${m.range.end - 1}), ` +
+            `${summary.dir}: ${m.status}, ${m.pointsDone}/${m.pointCount} points (grid ${m.gridSize}, range ${m.range.start}..${m.range.end - 1}), ` +
               `${summary.evaluated} evaluated now, ${m.errors} errors, checksum ${m.checksum?.value.slice(0, 16)}\n`,
           );
+        }
+        if (m.errors > 0) {
+          // failed rows hold their error; the sweep is not a success (manifest status 'failed')
+          process.stderr.write(`keyrate: sweep failed: ${m.errors} of ${m.pointCount} points failed${summary.firstError ? ` (first: ${summary.firstError})` : ''}; see the error column of ${summary.dir}/results.csv\n`);
+          process.exitCode = 1;
         }
       }),
     );

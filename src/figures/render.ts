@@ -70,6 +70,7 @@ export async function curve(
     const row: DataRow = { ...p };
     for (const c of ev.outputs) row[c] = r.outputs[c];
     row['ms'] = r.ms;
+    if (r.backend) row['backend'] = r.backend;
     return row;
   });
 }

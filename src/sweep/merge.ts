@@ -46,6 +46,7 @@ export function mergeShards(dirs: string[], out: string): MergeSummary {
     if (m.keyrate !== first.keyrate) throw new InputError('shard-dirs', `shards from one keyrate version (${first.keyrate})`, dir, `version ${m.keyrate}`);
     if (!m.shard) throw new InputError('shard-dirs', 'shard outputs (written with --shard)', dir, 'not a shard');
     if (m.shard.count !== first.shard!.count) throw new InputError('shard-dirs', `shards of one split (N = ${first.shard!.count})`, dir, `N = ${m.shard.count}`);
+    if (m.status === 'failed') throw new InputError('shard-dirs', 'completed shards without failed points', dir, `status failed: ${m.errors} points failed (see their error column); rerun the shard in a new directory`);
     if (m.status !== 'complete') throw new InputError('shard-dirs', 'completed shards', dir, `status ${m.status}: run it again with --resume`);
   }
   const N = first.shard!.count;

@@ -23,8 +23,11 @@ import { evaluateSegment, declaredOutputs, type PointResult, type SegmentTask } 
 import type { AmplifiedRate, RateInput } from '../models/amplified/model.js';
 import { canonicalJson, specHash, type SweepSpec } from './spec.js';
 import { checkAmplifiedBackend } from '../backends/amplified-evaluator.js';
+import { check } from '../validate.js';
+import { resolveBackend, type BackendPreference } from '../backends/registry.js';
+import { LEAKAGE_BACKEND_SCHEMA } from '../models/leakage/index.js';
 
-export const BACKENDS = ['auto', 'reference', 'wasm', 'webgpu', 'gpujs'] as const;
+export const BACKENDS = ['auto', 'reference', 'wasm', 'webgpu'] as const;
 
 export interface SweepOptions {
   /** Output directory; with a shard, results go to <out>/shard-<i>-of-<N>/. */
@@ -57,7 +60,9 @@ export interface Manifest {
   pointCount: number;
   pointsDone: number;
   errors: number;
-  status: 'running' | 'complete';
+  /** 'complete': every point evaluated without error; 'failed': every point evaluated, `errors` of
+   *  them with an error (their rows hold it); 'running': points left to evaluate. */
+  status: 'running' | 'complete' | 'failed';
   startedAt: string;
   updatedAt: string;
   finishedAt: string | null;
@@ -73,6 +78,8 @@ export interface SweepSummary {
   /** Points evaluated by this invocation (0 when a resumed sweep was already complete). */
   evaluated: number;
   resumedFrom: number;
+  /** The first error of this invocation's failed points (index: message), if any. */
+  firstError?: string;
 }
 
 export const GRID_ORDER = 'row-major: first axis outermost, last axis innermost (fastest); index = mixed-radix digits';
@@ -99,6 +106,21 @@ async function checkAvailable(ev: Evaluator, backend: string): Promise<void> {
   }
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new InputError('backend', BACKENDS.join(' | '), backend);
   if (ev.engine === 'amplified') checkAmplifiedBackend(backend);
+  if (ev.engine === 'leakage') check('backend', LEAKAGE_BACKEND_SCHEMA, backend);
+  await checkBackendRuns(backend);
+}
+
+/**
+ * A forced backend (not 'auto') must run before any point is evaluated: the models accept it
+ * (InputError otherwise) and it initialises (BackendUnavailableError otherwise); both are the
+ * command's error (exit code 2, one line), never one error row per point.
+ */
+export async function checkBackendRuns(backend: string): Promise<void> {
+  check('backend', LEAKAGE_BACKEND_SCHEMA, backend);
+  checkAmplifiedBackend(backend);
+  if (backend === 'auto' || backend === 'reference') return;
+  const sel = await resolveBackend(backend as BackendPreference, { log: () => {}, requireF64: true });
+  await sel.dispose();
 }
 
 function rowOutputs(ev: Evaluator, row: Row): Outputs {
@@ -168,7 +190,7 @@ function checkManifest(dir: string, m: unknown): Manifest {
   const ok =
     o !== null && typeof o === 'object' && typeof o.specHash === 'string' && typeof o.backend === 'string' &&
     o.range !== null && typeof o.range === 'object' && Number.isInteger(o.range.start) && Number.isInteger(o.range.end) &&
-    Number.isInteger(o.resumes) && Array.isArray(o.backendsUsed) && (o.status === 'running' || o.status === 'complete');
+    Number.isInteger(o.resumes) && Array.isArray(o.backendsUsed) && (o.status === 'running' || o.status === 'complete' || o.status === 'failed');
   if (!ok) refuse(dir, 'manifest.json lacks specHash, backend, range, resumes, backendsUsed or status: restore it or start in a new directory');
   return o as Manifest;
 }
@@ -269,6 +291,7 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
   const batchSize = workers > 1 ? Math.max(spec.batch, workers * grid.blockLength) : spec.batch;
   const todo = end - start - resumedFrom;
   let done = 0;
+  let firstError: string | undefined;
   let warned = todo <= LARGE_GRID;
   const t0 = Date.now();
   opts.onProgress?.(0, todo);
@@ -299,7 +322,10 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
         const values: Record<string, unknown> = { index: i, ...grid.point(i), ...r.outputs, error: r.error, backend: r.backend, ms: r.ms };
         batchRows.push(makeRow(columns, values));
         if (r.backend) used.add(r.backend);
-        if (r.error !== null) manifest.errors++;
+        if (r.error !== null) {
+          manifest.errors++;
+          firstError ??= `index ${i}: ${r.error.split('\n')[0]}`;
+        }
       }));
       appendDurable(files.jsonl, jsonlLines(batchRows));
       appendDurable(files.csv, csvLines(columns, batchRows));
@@ -327,17 +353,17 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
     await pool?.destroy();
   }
 
-  if (manifest.status !== 'complete') {
+  if (manifest.status === 'running') {
     const all = readRows(files.jsonl).rows;
     if (all.length !== end - start) throw new Error(`${files.jsonl}: ${all.length} rows, expected ${end - start}`);
-    manifest.status = 'complete';
+    manifest.status = manifest.errors > 0 ? 'failed' : 'complete';
     manifest.finishedAt = now();
     manifest.checksum = { algorithm: 'sha256', over: CHECKSUM_OVER, value: rowsChecksum(all) };
   }
   manifest.updatedAt = now();
   manifest.verified = { rows: running.count, value: running.value() };
   writeManifest();
-  return { dir, manifest, evaluated: done, resumedFrom };
+  return { dir, manifest, evaluated: done, resumedFrom, ...(firstError ? { firstError } : {}) };
 }
 
 function formatDuration(s: number): string {
@@ -370,7 +396,7 @@ function verifyRows(c: RunContext, old: Manifest, rows: Row[]): void {
     if (rows.length < n) refuse(dir, `${files.jsonl} has ${rows.length} rows, the manifest recorded ${n} (lost rows)`);
     if (rowsChecksum(rows.slice(0, n)) !== want) refuse(dir, `${files.jsonl}: rows do not match the ${what} in manifest.json (edited or corrupted rows)`);
   };
-  if (old.status === 'complete' && old.checksum) {
+  if (old.status !== 'running' && old.checksum) {
     if (rows.length !== end - start) refuse(dir, `the manifest says complete but ${files.jsonl} has ${rows.length} of ${end - start} rows`);
     check(rows.length, old.checksum.value, 'checksum');
   } else if (old.verified && old.verified.rows > 0) {

@@ -136,6 +136,8 @@ export interface ZeroCrossing {
   evaluations: number;
   /** why the bisection was not run (zeroCrossing is then NaN) */
   skipped?: string;
+  /** backend(s) that computed the bisection's rates ('none' when it was not run) */
+  backend: string;
 }
 
 /** Smallest v with rate > `positive`, by bisection on the computed rate between 1/(1+D) and 1. */
@@ -157,18 +159,21 @@ export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossi
   let lo = separableBound(i.dim, i.parties);
   let hi = 1;
   let evaluations = 0;
+  const used = new Set<string>();
   const r = async (v: number) => {
     const res = await rate({ dim: i.dim, parties: i.parties, leakage: i.leakage, visibility: v, model: i.model, objective: i.objective, evaluate: input.evaluate });
     evaluations += res.evaluations;
+    for (const b of res.backend.split(' + ')) used.add(b);
     return res.rate;
   };
-  if (!((await r(hi)) > positive)) return { zeroCrossing: NaN, bracket: [lo, hi], tol, positive, evaluations };
+  const backend = () => [...used].join(' + ') || 'none';
+  if (!((await r(hi)) > positive)) return { zeroCrossing: NaN, bracket: [lo, hi], tol, positive, evaluations, backend: backend() };
   while (hi - lo > tol) {
     const mid = 0.5 * (lo + hi);
     if ((await r(mid)) > positive) hi = mid;
     else lo = mid;
   }
-  return { zeroCrossing: hi, bracket: [lo, hi], tol, positive, evaluations };
+  return { zeroCrossing: hi, bracket: [lo, hi], tol, positive, evaluations, backend: backend() };
 }
 
 export interface ThresholdResult {
@@ -185,6 +190,8 @@ export interface ThresholdResult {
   zeroCrossingDetail: ZeroCrossing;
   /** the printed (erroneous) uniform formula of Thm. 1/2 (i), for reference */
   printedThreshold?: number;
+  /** what computed the numbers: closed forms, and the backend(s) of the zero crossing's rates */
+  backend: string;
 }
 
 export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; zeroCrossing?: boolean }): Promise<ThresholdResult> {
@@ -211,7 +218,7 @@ export async function threshold(input: ThresholdInput & { objective?: Objective;
       : undefined;
   const sep = separableBound(i.dim, i.parties);
   const zc: ZeroCrossing = skip
-    ? { zeroCrossing: NaN, bracket: [sep, 1], tol: i.tol ?? 1e-6, positive: 1e-12, evaluations: 0, skipped: skip }
+    ? { zeroCrossing: NaN, bracket: [sep, 1], tol: i.tol ?? 1e-6, positive: 1e-12, evaluations: 0, skipped: skip, backend: 'none' }
     : await zeroCrossing({ ...zin, model });
   return {
     dim: i.dim,
@@ -223,6 +230,7 @@ export async function threshold(input: ThresholdInput & { objective?: Objective;
     zeroCrossing: zc.zeroCrossing,
     zeroCrossingDetail: zc,
     ...(model === 'uniform' ? { printedThreshold: thresholdPrinted(i.dim, i.parties, i.leakage) } : {}),
+    backend: zc.skipped ? 'closed forms (no zero crossing)' : `closed forms; zero crossing: ${zc.backend}`,
   };
 }
 
@@ -342,7 +350,7 @@ const rateSchema = z.object({
 
 /** Backends the leakage objective can run on (f64 only: webgpu and gpujs compute in f32). */
 export const LEAKAGE_BACKENDS = ['auto', 'reference', 'wasm'] as const;
-const leakageBackend = ranged(z.enum(LEAKAGE_BACKENDS), "'auto' | 'reference' | 'wasm' (f64 backends; webgpu and gpujs compute in f32)");
+export const LEAKAGE_BACKEND_SCHEMA = ranged(z.enum(LEAKAGE_BACKENDS), "'auto' | 'reference' | 'wasm' (f64 backends; webgpu and gpujs compute in f32)");
 
 /** Family candidates: d = 2: parties 1..N-1 in Z, the last at Bloch angle theta in the XZ plane; d > 2: computational. */
 function familySettings(dim: number, parties: number, theta: number): Settings {
@@ -397,7 +405,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
   const { dim, parties, leakage: L, visibility: v } = i;
   const fixed = input.settings !== undefined ? checkSettings('settings', input.settings, dim, parties) : undefined;
   const start = input.start !== undefined ? checkSettings('start', input.start, dim, parties) : undefined;
-  if (!input.evaluate && input.backend !== undefined) check('backend', leakageBackend, input.backend);
+  if (!input.evaluate && input.backend !== undefined) check('backend', LEAKAGE_BACKEND_SCHEMA, input.backend);
   checkRateSize(dim, parties, fixed ? 'fixed' : (i.settingsSearch ?? 'family'), i.samples ?? 24, i.eve?.grid);
   let evaluate: Evaluate = input.evaluate ?? ((b: LeakageObjectiveBatch) => leakageObjectiveReference(b));
   let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
@@ -593,7 +601,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
   if (i.leakages.length * i.visibilities.length > MAX_CURVE_POINTS) {
     throw new InputError('visibilities', `at most ${MAX_CURVE_POINTS} points in all (leakages x visibilities)`, i.visibilities.length, `${i.leakages.length} x ${i.visibilities.length} points`);
   }
-  if (!input.evaluate && input.backend !== undefined) check('backend', leakageBackend, input.backend);
+  if (!input.evaluate && input.backend !== undefined) check('backend', LEAKAGE_BACKEND_SCHEMA, input.backend);
   checkRateSize(i.dim, i.parties, 'family', 24, undefined);
   const model = i.model ?? 'uniform';
   const objective = i.objective ?? 'joint';
