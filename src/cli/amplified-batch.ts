@@ -1,6 +1,6 @@
 /**
  * `keyrate amplified batch`: Lf/L of [A] at fixed photons/windows for every line of a JSON-lines
- * file. Each line is computed on the chosen backend's batch kernel (src/backends/amplified-evaluator.ts,
+ * file. Each line is computed on the chosen backend's batch kernel (createEvaluator, src/runtime/evaluator.ts,
  * lines grouped by (G1, G2, leak)) and re-evaluated on the reference (`rate()` with fixed
  * parameters, the numbers of `amplified rate --json`); the output says which backend computed the
  * reported `rate` and whether it agrees with the reference within the stated tolerance.
@@ -10,7 +10,10 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import * as amp from '../models/amplified/index.js';
-import { amplifiedEvaluator, checkAmplifiedBackend, type AmplifiedEvaluator } from '../backends/amplified-evaluator.js';
+import { checkBackendName, createEvaluator } from '../runtime/evaluator.js';
+import type { KernelEvaluator } from '../kernels/evaluator.js';
+import { KERNELS } from '../kernels/names.js';
+import type { AmplifiedRateOutput } from '../kernels/amplified-rate/spec.js';
 import { check, checkObject, checkWorkers, params, ranged } from '../validate.js';
 import { openAtomic, type AtomicWriter } from '../util/atomic-write.js';
 import { checkOutPath } from '../util/out-path.js';
@@ -122,9 +125,16 @@ function parseLine(text: string, n: number): Parsed {
 }
 
 /** The kernel pass: Lf/L of every well-formed line on `ev`, one batch per (G1, G2, leak). */
-function kernelPass(ev: AmplifiedEvaluator, enc: amp.Encoding, method: amp.Method, parsed: Parsed[]): { values: Float64Array; labels: string[] } {
+function kernelPass(kev: KernelEvaluator, enc: amp.Encoding, method: amp.Method, parsed: Parsed[]): { values: Float64Array; labels: string[] } {
   const values = new Float64Array(parsed.length).fill(NaN);
   const labels: string[] = new Array<string>(parsed.length).fill('');
+  const ev = {
+    batches: () => kev.batches(),
+    backendsSince: (m: number) => kev.backendsSince(m),
+    evaluate(fixed: amp.BatchFixed, points: Float64Array, out: Float64Array): void {
+      out.set(kev.runSync<AmplifiedRateOutput>(KERNELS.amplifiedRate, { fixed, points }).values);
+    },
+  };
   const stride = amp.STRIDE[enc];
   const [np, nw] = enc === 'phase' ? [1, 2] : [2, 4];
   const groups = new Map<string, number[]>();
@@ -220,19 +230,20 @@ export function registerAmplifiedBatch(amplified: Command): void {
 async function runBatch(o: BatchOptions): Promise<void> {
   const encoding = check('encoding', params.encoding, o.encoding);
   const method = check('method', methodSchema, o.method);
-  checkAmplifiedBackend(o.backend);
+  checkBackendName(o.backend);
   if (o.workers !== undefined) checkWorkers(parseNumber('workers', o.workers));
   if (o.out !== undefined) checkOutPath('out', o.out, 'file');
   const lines = readInputLines(o.input);
-  let ev: AmplifiedEvaluator;
-  try {
-    ev = await amplifiedEvaluator(o.backend);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError('backend', "'auto' | 'reference' | 'wasm' (one that loads here)", o.backend, (e as Error).message);
-  }
+  // f64 only: the batch reports kernel values, so no screening backend
+  const ev = await createEvaluator({ ...amp.AMPLIFIED_KERNELS, screens: [] }, { backend: o.backend });
   const parsed = lines.map((t, i) => parseLine(t, i + 1));
-  const { values, labels } = kernelPass(ev, encoding, method, parsed);
+  let pass: ReturnType<typeof kernelPass>;
+  try {
+    pass = kernelPass(ev, encoding, method, parsed);
+  } finally {
+    await ev.close();
+  }
+  const { values, labels } = pass;
   const tol = BATCH_TOLERANCE[encoding];
   const tolText = `${tol.rel} relative + ${tol.abs} absolute`;
 

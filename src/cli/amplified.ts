@@ -11,6 +11,9 @@ import { createProgress } from './progress.js';
 import { availableParallelism } from 'node:os';
 import { MAX_WORKERS, checkWorkers } from '../validate.js';
 import { createSegmentPool, segmentPoolAvailable } from '../sweep/runner.js';
+import { checkBackendName, createEvaluator } from '../runtime/evaluator.js';
+import type { KernelEvaluator } from '../kernels/evaluator.js';
+import { CLI_BACKENDS } from '../backends/registry.js';
 import { checkOutPath } from '../util/out-path.js';
 import { registerAmplifiedBatch } from './amplified-batch.js';
 
@@ -63,14 +66,25 @@ function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
 
 /** --workers: a RateMany on a worker pool (src/sweep/runner.ts createSegmentPool), or undefined
  *  for 1 (the main thread). Results do not depend on the number of workers. */
-async function withRateMany<T>(workers: string | undefined, fn: (many: amp.RateMany | undefined) => Promise<T>): Promise<T> {
+async function withRateMany<T>(workers: string | undefined, backend: string, fn: (many: amp.RateMany | undefined) => Promise<T>): Promise<T> {
   const n = workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', workers));
   if (n <= 1 || !segmentPoolAvailable()) return fn(undefined); // source runs (tsx): one thread, same numbers
   const pool = await createSegmentPool(n);
   try {
-    return await fn((inputs) => Promise.all(inputs.map((i) => pool.amplifiedRate(i))));
+    // each worker builds its own evaluator for `backend` (an evaluator does not cross threads)
+    return await fn((inputs) => Promise.all(inputs.map(({ evaluator: _e, ...i }) => pool.amplifiedRate(i, backend))));
   } finally {
     await pool.destroy();
+  }
+}
+
+/** The evaluator of an amplified command (--backend), closed after `fn`. */
+async function withEvaluator<T>(backend: string, fn: (ev: KernelEvaluator) => Promise<T>): Promise<T> {
+  const ev = await createEvaluator(amp.modelKernels, { backend: checkBackendName(backend) });
+  try {
+    return await fn(ev);
+  } finally {
+    await ev.close();
   }
 }
 
@@ -85,7 +99,7 @@ function addCommon(c: Command, eve: boolean): Command {
     .option('--span <km>', 'amplifier spacing (km)', '50')
     .option('--loss <xi>', 'loss coefficient (1/km, log10 units)', '0.02')
     .option('--method <m>', "'exact' | 'paper' (photon-number Eve state)", 'exact')
-    .option('--backend <name>', "optimiser backend: 'auto' (wasm when it loads, else reference) | 'wasm' | 'reference'; reported numbers are re-evaluated on the reference", 'auto')
+    .option('--backend <name>', `optimiser backend: ${CLI_BACKENDS.join(' | ')} ('auto': wasm when it loads, else reference); reported numbers are re-evaluated on the reference`, 'auto')
     .option('--json', 'JSON output');
   if (eve) c.requiredOption('--eve-at <km>', "Eve's position (km)");
   return c;
@@ -102,7 +116,8 @@ export function registerAmplified(program: Command): void {
     .option('--optimize', 'optimise photons and windows (default when none given)')
     .action((o: Common) =>
       runAction(async () => {
-        const r = await amp.rate({
+        const r = await withEvaluator(o.backend, (evaluator) => amp.rate({
+          evaluator,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           eveAt: parseNumber('eveAt', o.eveAt!),
@@ -113,8 +128,7 @@ export function registerAmplified(program: Command): void {
           windows: o.windows ? parseList('windows', o.windows) : undefined,
           optimize: o.optimize ? true : undefined,
           method: methodOf(o.method),
-          backend: o.backend,
-        });
+        }));
         emit(!!o.json, rateJson(r), () => rateTable(r));
       }),
     );
@@ -127,21 +141,21 @@ export function registerAmplified(program: Command): void {
       runAction(async () => {
         const bar = createProgress('worst-case', parseNumber('grid', o.grid) + 12);
         let last = 0;
-        const r = await withRateMany(o.workers, (rateMany) => amp.worstCase({
+        const r = await withEvaluator(o.backend, (evaluator) => withRateMany(o.workers, o.backend, (rateMany) => amp.worstCase({
           rateMany,
+          evaluator,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           leak: parseNumber('leak', o.leak),
           span: num('span', o.span),
           loss: num('loss', o.loss),
           method: methodOf(o.method),
-          backend: o.backend,
           gridPoints: parseNumber('grid', o.grid),
           onProgress: (d) => {
             bar.tick(d - last);
             last = d;
           },
-        }));
+        })));
         bar.stop();
         emit(!!o.json, rateJson(r), () => rateTable(r) + '\n\n' + formatTable(['eveAt', 'Lf/L', 'status'], r.scan.map((s) => [s.eveAt, s.rate, s.status])));
       }),
@@ -158,8 +172,9 @@ export function registerAmplified(program: Command): void {
         if (o.out !== undefined) checkOutPath('out', o.out, 'file');
         const leaks = parseListOrRange('leak', o.leak);
         const bar = createProgress('curve', leaks.length);
-        const r = await withRateMany(o.workers, (rateMany) => amp.curve({
+        const r = await withEvaluator(o.backend, (evaluator) => withRateMany(o.workers, o.backend, (rateMany) => amp.curve({
           rateMany,
+          evaluator,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           eveAt: num('eveAt', o.eveAt),
@@ -168,9 +183,8 @@ export function registerAmplified(program: Command): void {
           span: num('span', o.span),
           loss: num('loss', o.loss),
           method: methodOf(o.method),
-          backend: o.backend,
           onProgress: () => bar.tick(),
-        }));
+        })));
         bar.stop();
         if (o.out) {
           const columns = ['leak', 'rate', 'eveAt', 'photons', 'windows', 'pCheck', 'iAB', 'chi', 'evaluations', 'status', 'converged', 'method', 'backend'];

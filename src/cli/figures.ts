@@ -29,7 +29,8 @@ export function registerFigures(program: Command): void {
         if (only && (only.length === 0 || only.some((s) => s === ''))) throw new InputError('only', `a comma-separated list of ids without empty items: ${ids.join(', ')}`, flags.only);
         for (const id of only ?? []) if (!ids.includes(id)) throw new InputError('only', ids.join(', '), id);
         if (!(BACKENDS as readonly string[]).includes(flags.backend)) throw new InputError('backend', BACKENDS.join(' | '), flags.backend);
-        await checkBackendRuns(flags.backend);
+        const engines = [...new Set(figures().filter((f) => !only || only.some((o) => o === f.id || panelIds(f).includes(o))).flatMap((f) => f.requires.map((r) => r.split('.')[0]!)))].filter((e) => e !== 'test');
+        await checkBackendRuns(flags.backend, engines);
         checkOutPath('out', flags.out, 'dir');
         const workers = flags.workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', flags.workers));
         const reports = await generateFigures(flags.out, {

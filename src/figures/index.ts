@@ -6,9 +6,11 @@ import { checkOutPath, ensureDir } from '../util/out-path.js';
 import { join } from 'node:path';
 import { writeAtomic } from '../util/atomic-write.js';
 import { version } from '../version.js';
+import { getModel } from '../models/registry.js';
 import { BackendUnavailableError, InputError } from '../errors.js';
 import { checkWorkers } from '../validate.js';
 import { createSegmentPool, segmentPoolAvailable } from '../sweep/runner.js';
+import { closeModelEvaluators } from '../sweep/model-evaluators.js';
 import { amplifiedFig1 } from './amplified-fig1.js';
 import { amplifiedFig5 } from './amplified-fig5.js';
 import { leakageFig1 } from './leakage-fig1.js';
@@ -33,11 +35,9 @@ export function figures(): Figure[] {
 /** Why a figure cannot be built now (a model function it needs is missing), or undefined. */
 export async function missingRequirement(fig: Figure): Promise<string | undefined> {
   for (const req of fig.requires) {
-    const [engine, fn] = req.split('.') as ['leakage' | 'amplified', string];
-    const mod = (engine === 'leakage'
-      ? await import('../models/leakage/index.js')
-      : await import('../models/amplified/index.js')) as unknown as Record<string, unknown>;
-    if (typeof mod[fn] !== 'function') return `src/models/${engine} does not export ${fn}() yet`;
+    const [engine, fn] = req.split('.') as [string, string];
+    const mod: object = await getModel(engine).load();
+    if (typeof Reflect.get(mod, fn) !== 'function') return `src/models/${engine} does not export ${fn}() yet`;
   }
   return undefined;
 }
@@ -108,6 +108,7 @@ export async function generateFigures(
   }
   } finally {
     await pool?.destroy();
+    await closeModelEvaluators();
   }
   writeAtomic(join(out, 'figures.json'), JSON.stringify({ keyrate: version, quick: opts.quick, backend: opts.backend ?? 'auto', generatedAt: new Date().toISOString(), workers, figures: reports }, null, 2) + '\n');
   return reports;

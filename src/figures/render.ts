@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { getEvaluator, type Point } from '../sweep/evaluators.js';
+import { MODELS } from '../models/registry.js';
 import { toJsonSafe } from '../sweep/output.js';
 import { evaluatePoints } from '../sweep/points.js';
 import type { SegmentPool } from '../sweep/runner.js';
@@ -149,7 +150,5 @@ export function gridWith(from: number, to: number, step: number, extra: number[]
 
 /** The leakage model's corrected closed-form threshold v* (uniform leakage), [L] Thm. 2 / SPEC.md 2. */
 export async function closedFormThreshold(dim: number, parties: number, leakage: number): Promise<number> {
-  const mod = (await import('../models/leakage/index.js')) as unknown as Record<string, unknown>;
-  const fn = mod['thresholdClosedForm'] as (d: number, n: number, l: number, m?: string) => number;
-  return fn(dim, parties, leakage, 'uniform');
+  return (await MODELS.leakage.load()).thresholdClosedForm(dim, parties, leakage, 'uniform');
 }

@@ -22,12 +22,12 @@ import {
 import { evaluateSegment, declaredOutputs, type PointResult, type SegmentTask } from './segment.js';
 import type { AmplifiedRate, RateInput } from '../models/amplified/model.js';
 import { canonicalJson, specHash, type SweepSpec } from './spec.js';
-import { checkAmplifiedBackend } from '../backends/amplified-evaluator.js';
-import { check } from '../validate.js';
-import { resolveBackend, type BackendPreference } from '../backends/registry.js';
-import { LEAKAGE_BACKEND_SCHEMA } from '../models/leakage/index.js';
+import { CLI_BACKENDS, checkBackendName } from '../runtime/evaluator.js';
+import { getModel, isModelName } from '../models/registry.js';
+import { closeModelEvaluators, evaluatorFor } from './model-evaluators.js';
 
-export const BACKENDS = ['auto', 'reference', 'wasm', 'webgpu'] as const;
+/** What `--backend` accepts (the registry's list). */
+export const BACKENDS = CLI_BACKENDS;
 
 export interface SweepOptions {
   /** Output directory; with a shard, results go to <out>/shard-<i>-of-<N>/. */
@@ -96,31 +96,19 @@ export function shardDirName(shard: Shard): string {
 
 /** Fail early, before any work, if the model module does not (yet) provide the evaluator's function. */
 async function checkAvailable(ev: Evaluator, backend: string): Promise<void> {
-  if (ev.engine === 'test') return;
-  const mod = (ev.engine === 'leakage'
-    ? await import('../models/leakage/index.js')
-    : await import('../models/amplified/index.js')) as unknown as Record<string, unknown>;
-  const fn = ev.quantity === 'worst-case' ? 'worstCase' : ev.quantity;
-  if (typeof mod[fn] !== 'function') {
-    throw new InputError('quantity', `an evaluator whose model is available`, `${ev.engine} ${ev.quantity}`, `src/models/${ev.engine} does not export ${fn}() yet`);
-  }
-  if (!(BACKENDS as readonly string[]).includes(backend)) throw new InputError('backend', BACKENDS.join(' | '), backend);
-  if (ev.engine === 'amplified') checkAmplifiedBackend(backend);
-  if (ev.engine === 'leakage') check('backend', LEAKAGE_BACKEND_SCHEMA, backend);
-  await checkBackendRuns(backend);
+  checkBackendName(backend);
+  if (!isModelName(ev.engine)) return; // the test engine
+  await checkBackendRuns(backend, [ev.engine]);
 }
 
 /**
- * A forced backend (not 'auto') must run before any point is evaluated: the models accept it
- * (InputError otherwise) and it initialises (BackendUnavailableError otherwise); both are the
- * command's error (exit code 2, one line), never one error row per point.
+ * A forced backend must run for these models before any point is evaluated: building the
+ * evaluator (src/runtime/evaluator.ts) throws BackendUnavailableError (exit code 2, one line)
+ * instead of one error row per point. The evaluators are kept for the points of this thread.
  */
-export async function checkBackendRuns(backend: string): Promise<void> {
-  check('backend', LEAKAGE_BACKEND_SCHEMA, backend);
-  checkAmplifiedBackend(backend);
-  if (backend === 'auto' || backend === 'reference') return;
-  const sel = await resolveBackend(backend as BackendPreference, { log: () => {}, requireF64: true });
-  await sel.dispose();
+export async function checkBackendRuns(backend: string, engines: readonly string[]): Promise<void> {
+  checkBackendName(backend);
+  for (const e of engines) await evaluatorFor(getModel(e).name, backend);
 }
 
 function rowOutputs(ev: Evaluator, row: Row): Outputs {
@@ -132,7 +120,7 @@ function rowOutputs(ev: Evaluator, row: Row): Outputs {
 export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<SweepSummary> {
   const ev = getEvaluator(spec.engine, spec.quantity);
   const backend = opts.backend ?? 'auto';
-  if (!(BACKENDS as readonly string[]).includes(backend)) throw new InputError('backend', BACKENDS.join(' | '), backend);
+  checkBackendName(backend);
   const workers = opts.workers ?? 1;
   checkWorkers(workers);
   const log = opts.log ?? (() => {});
@@ -159,6 +147,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
     return await runLocked({ spec, ev, opts, backend, workers, log, warm, grid, start, end, dir, files, columns, hash, lock });
   } finally {
     lock.release();
+    await closeModelEvaluators();
   }
 }
 
@@ -409,7 +398,7 @@ function verifyRows(c: RunContext, old: Manifest, rows: Row[]): void {
 export interface SegmentPool {
   run(task: SegmentTask): Promise<PointResult[]>;
   /** one amplified rate() input in a worker (the model's RateMany, src/models/amplified/model.ts) */
-  amplifiedRate(input: RateInput): Promise<AmplifiedRate>;
+  amplifiedRate(input: Omit<RateInput, 'evaluator'>, backend: string): Promise<AmplifiedRate>;
   destroy(): Promise<void>;
 }
 
@@ -426,7 +415,7 @@ export async function createSegmentPool(workers: number): Promise<SegmentPool> {
   const pool = new Piscina({ filename, minThreads: workers, maxThreads: workers });
   return {
     run: (task: SegmentTask) => pool.run(task) as Promise<PointResult[]>,
-    amplifiedRate: (input: RateInput) => pool.run(input, { name: 'amplifiedRate' }) as Promise<AmplifiedRate>,
+    amplifiedRate: (input: Omit<RateInput, 'evaluator'>, backend: string) => pool.run({ input, backend }, { name: 'amplifiedRate' }) as Promise<AmplifiedRate>,
     destroy: () => pool.destroy(),
   };
 }

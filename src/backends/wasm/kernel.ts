@@ -7,7 +7,7 @@
  */
 import { WA, align16, ensureMemory, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
 import { checkBatchShape, type LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
-import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from '../grid-min/spec.js';
+import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from '../../kernels/leakage-grid-min/spec.js';
 
 /** Layout version the host expects from kernelAbiVersion(). */
 export const KERNEL_ABI_VERSION = 2;

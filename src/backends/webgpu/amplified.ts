@@ -1,10 +1,10 @@
 /**
  * Host side of the WGSL kernel 'amplified-screen' (shaders/amplified-screen.wgsl, contract
  * src/kernels/amplified-screen/spec.ts): the amplified-line photon-number encoding in f32.
- * The quadrature rule (Kronrod-15 on [-1, 1], src/models/amplified/quad.ts) and Temme's
+ * The quadrature rule (Kronrod-15 on [-1, 1], src/special/quad.ts) and Temme's
  * c_k(eta) table (src/special/incgamma-temme.ts) are uploaded from their single TS sources.
  */
-import { integrate } from '../../models/amplified/quad.js';
+import { integrate } from '../../special/quad.js';
 import { TEMME_C } from '../../special/incgamma-temme.js';
 import {
   AMPLIFIED_SCREEN_OUT,

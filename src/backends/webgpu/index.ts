@@ -52,6 +52,19 @@ export interface WebgpuBackend extends Backend {
   readonly lostReason: string | undefined;
 }
 
+/**
+ * A CPU implementation of WebGPU/Vulkan rather than a GPU: Mesa lavapipe/llvmpipe, SwiftShader,
+ * Microsoft WARP, or an adapter that says it is a fallback one. 'auto' never picks such an
+ * adapter (it is slower than the wasm pool); `--backend webgpu` still uses it.
+ */
+export function isSoftwareAdapter(info: Readonly<Record<string, string>>, isFallback = false): boolean {
+  if (isFallback) return true;
+  if ((info['architecture'] ?? '').toLowerCase() === 'software') return true;
+  return /llvmpipe|lavapipe|swiftshader|softpipe|\bwarp\b|basic render driver|software/i.test(
+    [info['vendor'], info['device'], info['description']].filter(Boolean).join(' '),
+  );
+}
+
 let nodeGpu: GPU | undefined;
 /** navigator.gpu in browsers; the Dawn node binding otherwise (created once per process). */
 export async function getGpu(): Promise<GPU> {
@@ -95,6 +108,7 @@ export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBack
   let adapter: GPUAdapter | undefined;
   let device: GPUDevice | undefined;
   let info: Record<string, string> | undefined;
+  let fallbackAdapter = false;
   let lim: { maxStorageBufferBindingSize: number; maxComputeWorkgroupsPerDimension: number } | undefined;
   let lostReason: string | undefined;
   let disposed = false;
@@ -107,6 +121,7 @@ export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBack
     adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' })) ?? undefined;
     if (!adapter) throw new Error('webgpu: no GPU adapter (navigator.gpu.requestAdapter() returned null)');
     const ai = adapter.info;
+    fallbackAdapter = (ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true;
     info = {};
     for (const k of ['vendor', 'architecture', 'device', 'description'] as const) {
       const v = ai?.[k];
@@ -324,6 +339,9 @@ export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBack
     },
     get adapterInfo() {
       return info;
+    },
+    get software() {
+      return info ? isSoftwareAdapter(info, fallbackAdapter) : undefined;
     },
     get device() {
       return device;

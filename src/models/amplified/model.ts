@@ -10,7 +10,26 @@ import { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encod
 import { maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions } from './optimize.js';
 import { checkWindows, photonNumberRate, type PnResult } from './photon-number.js';
 import { checkPhaseWindows, phaseNoise, phaseRate } from './phase.js';
-import { amplifiedEvaluator, checkAmplifiedBackend } from '../../backends/amplified-evaluator.js';
+import { KERNELS } from '../../kernels/names.js';
+import type { KernelEvaluator, ModelKernels } from '../../kernels/evaluator.js';
+import type { AmplifiedRateInput, AmplifiedRateOutput } from '../../kernels/amplified-rate/spec.js';
+import { runAmplifiedBatch } from '../../kernels/amplified-rate/spec.js';
+
+/** The kernels the amplified model runs, and its own TS twin of 'amplified-rate' (handed to createEvaluator). */
+export const AMPLIFIED_KERNELS: ModelKernels = {
+  model: 'amplified',
+  kernels: [KERNELS.amplifiedRate],
+  references: { [KERNELS.amplifiedRate]: (input: unknown) => runAmplifiedBatch(evaluateBatch, input as AmplifiedRateInput) },
+};
+
+/** The optimiser's synchronous batch evaluator on a KernelEvaluator ('amplified-rate', f64 CPU chain). */
+function batchOn(ev: KernelEvaluator): BatchEvaluator {
+  return (fixed, points, out) => {
+    const r = ev.runSync<AmplifiedRateOutput>(KERNELS.amplifiedRate, { fixed, points } satisfies AmplifiedRateInput);
+    out.set(r.values);
+    return r.evaluations;
+  };
+}
 
 export type Method = 'exact' | 'paper';
 
@@ -30,10 +49,11 @@ export interface RateInput {
   method?: Method;
   /** injectable batch evaluator (default: reference f64 `evaluateBatch`) */
   evaluate?: BatchEvaluator;
-  /** without `evaluate`: the optimiser's backend, 'reference' (default) | 'wasm' | 'auto' (wasm when
-   *  it loads, else reference; src/backends/amplified-evaluator.ts). The reported point is always
-   *  re-evaluated on the reference. */
+  /** with `evaluate`: the label reported as the search backend (without: 'reference' only) */
   backend?: string;
+  /** the backends of the optimiser's batches: createEvaluator(MODELS.amplified, { backend })
+   *  (src/runtime/evaluator.ts). The reported point is always re-evaluated on the reference. */
+  evaluator?: KernelEvaluator;
 }
 
 export interface AmplifiedRate {
@@ -159,7 +179,9 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   const leak = input.leak;
   const given = input.photons !== undefined || input.windows !== undefined;
   const doOpt = input.optimize !== undefined ? input.optimize !== false : !given;
-  if (input.backend !== undefined && !input.evaluate) checkAmplifiedBackend(input.backend);
+  if (input.backend !== undefined && !input.evaluate && input.backend !== 'reference') {
+    throw new InputError('backend', "a label for an injected `evaluate`, or 'reference'; other backends: pass `evaluator: await createEvaluator(MODELS.amplified, { backend })`", input.backend);
+  }
   if (given && (input.photons === undefined || input.windows === undefined)) {
     throw new InputError(input.photons === undefined ? 'photons' : 'windows', 'photons and windows together (or --optimize)', undefined);
   }
@@ -174,10 +196,10 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   if (doOpt) {
     let evaluate = input.evaluate;
     let used = (): string => search;
-    if (!evaluate && input.backend !== undefined && input.backend !== 'reference') {
-      const ev = await amplifiedEvaluator(input.backend);
+    if (!evaluate && input.evaluator) {
+      const ev = input.evaluator;
       const mark = ev.batches();
-      evaluate = ev.evaluate;
+      evaluate = batchOn(ev);
       used = () => ev.backendsSince(mark);
     }
     const opt = optimizeAt(enc, L, leak, method, typeof input.optimize === 'object' ? input.optimize : {}, evaluate);

@@ -15,7 +15,8 @@ import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
 import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate } from './optimize.js';
 import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
 import { mulberry32 } from '../../util/prng.js';
-import { memoAsync } from '../../util/memo.js';
+import { KERNELS } from '../../kernels/names.js';
+import type { KernelEvaluator, ModelKernels } from '../../kernels/evaluator.js';
 
 export * from './state.js';
 export * from './attack.js';
@@ -24,6 +25,15 @@ export type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-obj
 
 const objectiveSchema = ranged(z.enum(['joint', 'conditional']), "'joint' | 'conditional'");
 const evaluateSchema = ranged(z.custom<Evaluate>((f) => typeof f === 'function'), 'a batch evaluator function');
+const evaluatorSchema = ranged(
+  z.custom<KernelEvaluator>((e) => typeof e === 'object' && e !== null && typeof (e as KernelEvaluator).run === 'function'),
+  'a KernelEvaluator from createEvaluator(MODELS.leakage, { backend, workers })',
+);
+
+/** The kernels the leakage model runs (handed to createEvaluator, src/runtime/evaluator.ts). */
+export const LEAKAGE_KERNELS: ModelKernels = { model: 'leakage', kernels: [KERNELS.leakageObjective] };
+/** The same under the name every model module exports (src/models/registry.ts). */
+export const modelKernels = LEAKAGE_KERNELS;
 const base = {
   dim: params.dim,
   parties: params.parties,
@@ -125,6 +135,8 @@ export interface ZeroCrossingInput extends ThresholdInput {
   /** a rate above this counts as positive (default 1e-12 bits) */
   positive?: number;
   evaluate?: Evaluate;
+  /** the backends that compute the bisection's rates (createEvaluator); default: reference */
+  evaluator?: KernelEvaluator;
 }
 
 export interface ZeroCrossing {
@@ -149,6 +161,7 @@ export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossi
       tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
       positive: ranged(z.number().gt(0), '> 0').optional(),
       evaluate: evaluateSchema.optional(),
+      evaluator: evaluatorSchema.optional(),
     }).strict(),
     input,
   );
@@ -161,7 +174,7 @@ export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossi
   let evaluations = 0;
   const used = new Set<string>();
   const r = async (v: number) => {
-    const res = await rate({ dim: i.dim, parties: i.parties, leakage: i.leakage, visibility: v, model: i.model, objective: i.objective, evaluate: input.evaluate });
+    const res = await rate({ dim: i.dim, parties: i.parties, leakage: i.leakage, visibility: v, model: i.model, objective: i.objective, evaluate: input.evaluate, evaluator: input.evaluator });
     evaluations += res.evaluations;
     for (const b of res.backend.split(' + ')) used.add(b);
     return res.rate;
@@ -194,7 +207,7 @@ export interface ThresholdResult {
   backend: string;
 }
 
-export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; zeroCrossing?: boolean }): Promise<ThresholdResult> {
+export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; evaluator?: KernelEvaluator; zeroCrossing?: boolean }): Promise<ThresholdResult> {
   const i = checkObject(
     z.object({
       ...base,
@@ -202,6 +215,7 @@ export async function threshold(input: ThresholdInput & { objective?: Objective;
       tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
       positive: ranged(z.number().gt(0), '> 0').optional(),
       evaluate: evaluateSchema.optional(),
+      evaluator: evaluatorSchema.optional(),
       zeroCrossing: ranged(z.boolean(), 'true | false').optional(),
     }).strict(),
     input,
@@ -262,12 +276,11 @@ export interface RateInput {
   seed?: number;
   /** injectable batch evaluator (default: leakageObjectiveReference) */
   evaluate?: Evaluate;
-  /** with `evaluate`: the label reported as `backend`; without: a src/backends backend name
-   *  ('auto' | 'wasm' | 'webgpu' | 'gpujs'; an evaluator is created once per name and cached) */
+  /** with `evaluate`: the label reported as `backend` (without: 'reference' only) */
   backend?: string;
-  /** with a `backend` name: worker threads for large objective batches (default 1; a pool stays
-   *  up until closeEvaluators()) */
-  workers?: number;
+  /** the backends that compute Eve's objective batches: createEvaluator(MODELS.leakage, { backend,
+   *  workers }) (src/runtime/evaluator.ts); the result names the ones that computed this point */
+  evaluator?: KernelEvaluator;
 }
 
 export interface RateResult {
@@ -345,12 +358,10 @@ const rateSchema = z.object({
   start: z.unknown().optional(),
   evaluate: evaluateSchema.optional(),
   backend: ranged(z.string(), 'a backend name').optional(),
-  workers: params.workers.optional(),
+  evaluator: evaluatorSchema.optional(),
 }).strict();
 
-/** Backends the leakage objective can run on (f64 only: webgpu and gpujs compute in f32). */
-export const LEAKAGE_BACKENDS = ['auto', 'reference', 'wasm'] as const;
-export const LEAKAGE_BACKEND_SCHEMA = ranged(z.enum(LEAKAGE_BACKENDS), "'auto' | 'reference' | 'wasm' (f64 backends; webgpu and gpujs compute in f32)");
+const NO_BACKEND_NAMES = "a label for an injected `evaluate`, or 'reference'; other backends: pass `evaluator: await createEvaluator(MODELS.leakage, { backend })`";
 
 /** Family candidates: d = 2: parties 1..N-1 in Z, the last at Bloch angle theta in the XZ plane; d > 2: computational. */
 function familySettings(dim: number, parties: number, theta: number): Settings {
@@ -383,21 +394,6 @@ function randomUnitary(dim: number, rand: () => number): PartyMeasurement {
   return { unitary: { re: Array.from({ length: dim }, (_, j) => cols.map((c) => c.re[j]!)), im: Array.from({ length: dim }, (_, j) => cols.map((c) => c.im[j]!)) } };
 }
 
-/** src/backends evaluators, one per (backend name, workers) per thread; names are validated by
- *  the registry (InputError). A pool (workers > 1) keeps threads alive: closeEvaluators(). */
-const evaluators = memoAsync(async (key: string) => {
-  const [backend, workers] = key.split(' x');
-  const { createLeakageEvaluator } = await import('../../backends/evaluator.js');
-  return createLeakageEvaluator({ backend: backend as 'auto', workers: Number(workers) });
-});
-
-/** Close the evaluators (and worker pools) that `backend` / `workers` inputs created. */
-export async function closeEvaluators(): Promise<void> {
-  const all = evaluators.values();
-  evaluators.clear();
-  await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
-}
-
 export async function rate(input: RateInput): Promise<RateResult> {
   const i = checkObject(rateSchema, input);
   const model = i.model ?? 'uniform';
@@ -405,18 +401,18 @@ export async function rate(input: RateInput): Promise<RateResult> {
   const { dim, parties, leakage: L, visibility: v } = i;
   const fixed = input.settings !== undefined ? checkSettings('settings', input.settings, dim, parties) : undefined;
   const start = input.start !== undefined ? checkSettings('start', input.start, dim, parties) : undefined;
-  if (!input.evaluate && input.backend !== undefined) check('backend', LEAKAGE_BACKEND_SCHEMA, input.backend);
+  if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') throw new InputError('backend', NO_BACKEND_NAMES, input.backend);
   checkRateSize(dim, parties, fixed ? 'fixed' : (i.settingsSearch ?? 'family'), i.samples ?? 24, i.eve?.grid);
   let evaluate: Evaluate = input.evaluate ?? ((b: LeakageObjectiveBatch) => leakageObjectiveReference(b));
   let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
   let backendNow = () => backend;
-  if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') {
-    // a named backend without an injected evaluator: a cached src/backends evaluator (one per name);
+  if (!input.evaluate && input.evaluator) {
     // the result names the backends that computed this point's batches
-    const ev = await evaluators.get(`${input.backend} x${input.workers ?? 1}`);
+    const ev = input.evaluator;
     const before = ev.batches();
-    evaluate = (b) => ev.evaluate(b);
+    evaluate = (b) => ev.run<Float64Array>(KERNELS.leakageObjective, b);
     backendNow = () => ev.backendsSince(before);
+    backend = ev.primary;
   }
   const n = dim ** parties;
   const eve: EveOptions = i.eve ?? {};
@@ -552,7 +548,7 @@ export interface CurveInput {
   objective?: Objective;
   evaluate?: Evaluate;
   backend?: string;
-  workers?: number;
+  evaluator?: KernelEvaluator;
   /** warm-start each visibility from the previous point's settings (default true) */
   warmStart?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -592,7 +588,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
       objective: objectiveSchema.optional(),
       evaluate: evaluateSchema.optional(),
       backend: ranged(z.string(), 'a backend name').optional(),
-      workers: params.workers.optional(),
+      evaluator: evaluatorSchema.optional(),
       warmStart: ranged(z.boolean(), 'true | false').optional(),
       onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
     }).strict(),
@@ -601,7 +597,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
   if (i.leakages.length * i.visibilities.length > MAX_CURVE_POINTS) {
     throw new InputError('visibilities', `at most ${MAX_CURVE_POINTS} points in all (leakages x visibilities)`, i.visibilities.length, `${i.leakages.length} x ${i.visibilities.length} points`);
   }
-  if (!input.evaluate && input.backend !== undefined) check('backend', LEAKAGE_BACKEND_SCHEMA, input.backend);
+  if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') throw new InputError('backend', NO_BACKEND_NAMES, input.backend);
   checkRateSize(i.dim, i.parties, 'family', 24, undefined);
   const model = i.model ?? 'uniform';
   const objective = i.objective ?? 'joint';
@@ -610,7 +606,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
   for (const L of i.leakages) {
     let prev: Settings | undefined;
     for (const v of i.visibilities) {
-      const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, workers: input.workers, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
+      const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, evaluator: input.evaluator, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
       prev = r.settings;
       rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method, backend: r.backend, tolerance: r.tolerance, status: r.status, nanEvents: r.nanEvents });
       input.onProgress?.(rows.length, total);
@@ -680,6 +676,7 @@ export interface RepeatersInput {
   parties?: number;
   objective?: Objective;
   evaluate?: Evaluate;
+  evaluator?: KernelEvaluator;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -703,6 +700,7 @@ export async function repeaters(input: RepeatersInput): Promise<{ rule: Repeater
       parties: params.parties.optional(),
       objective: objectiveSchema.optional(),
       evaluate: evaluateSchema.optional(),
+      evaluator: evaluatorSchema.optional(),
       onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
     }).strict(),
     input,
@@ -723,7 +721,7 @@ export async function repeaters(input: RepeatersInput): Promise<{ rule: Repeater
     let firstZero: number | null = null;
     for (let k = 0; k <= i.maxRepeaters; k++) {
       const ve = effectiveVisibility(v, k, rule);
-      const r = await rate({ dim, parties, leakage: i.leakage, visibility: ve, model, objective: i.objective, evaluate: input.evaluate });
+      const r = await rate({ dim, parties, leakage: i.leakage, visibility: ve, model, objective: i.objective, evaluate: input.evaluate, evaluator: input.evaluator });
       points.push({ repeaters: k, effectiveVisibility: ve, rate: r.rate, evaluations: r.evaluations });
       if (firstZero === null && r.rate <= 1e-12) firstZero = k;
       input.onProgress?.(++done, total);
