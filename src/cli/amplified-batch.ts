@@ -15,7 +15,7 @@ import type { KernelEvaluator } from '../kernels/evaluator.js';
 import { KERNELS } from '../kernels/names.js';
 import type { AmplifiedRateOutput } from '../kernels/amplified-rate/spec.js';
 import { check, checkObject, checkWorkers, params, ranged } from '../validate.js';
-import { openAtomic, type AtomicWriter } from '../util/atomic-write.js';
+import { openAtomic, type AtomicWriter } from '../util/outputs.js';
 import { checkOutPath } from '../util/out-path.js';
 import { parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';

@@ -1,8 +1,7 @@
 /**
  * `keyrate amplified ...`: key rates of the amplified line [A] (docs/amplified.md).
  */
-import { stringify } from 'csv-stringify/sync';
-import { writeAtomic } from '../util/atomic-write.js';
+import { csvText, writeAtomic } from '../util/outputs.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import * as amp from '../models/amplified/index.js';
@@ -189,8 +188,8 @@ export function registerAmplified(program: Command): void {
         if (o.out) {
           const columns = ['leak', 'rate', 'eveAt', 'photons', 'windows', 'pCheck', 'iAB', 'chi', 'evaluations', 'status', 'converged', 'method', 'backend'];
           const rows = r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.join(' '), p.windows.join(' '), p.pCheck, p.iAB, p.chi, p.evaluations, p.status, p.converged, r.method, p.backend]);
-          const comment = `# keyrate amplified curve encoding=${r.encoding} distance=${o.distance} span=${o.span} loss=${o.loss} method=${r.method}\n`;
-          writeAtomic(o.out, comment + stringify(rows, { header: true, columns, cast: { boolean: (b) => String(b) } }));
+          const comment = `keyrate amplified curve encoding=${r.encoding} distance=${o.distance} span=${o.span} loss=${o.loss} method=${r.method}`;
+          writeAtomic(o.out, csvText(columns, rows, { comment }));
         }
         emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons', 'status', 'backend (search)'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(','), p.status, p.backend])));
       }),

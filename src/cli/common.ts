@@ -2,13 +2,14 @@
  * Shared CLI plumbing: list/range parsing (src/util/ranges.ts), JSON vs table output, and the error policy
  * (InputError -> one line on stderr, exit code 2, no stack trace).
  */
+import { jsonText } from '../util/outputs.js';
 import { BackendUnavailableError, InputError } from '../errors.js';
 
 export { MAX_CLI_POINTS, parseList, parseNumber, parseListOrRange, spacedPoints } from '../util/ranges.js';
 
 /** Print either JSON (one document, for tools) or a readable table. */
 export function emit(json: boolean, value: unknown, table: () => string): void {
-  if (json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  if (json) process.stdout.write(jsonText(value));
   else process.stdout.write(table() + '\n');
 }
 

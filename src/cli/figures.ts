@@ -3,6 +3,7 @@
  * of both papers as SVG + CSV (docs/figures.md). Exit code 1 if a figure failed; figures whose
  * model is not available are skipped and listed.
  */
+import { jsonText } from '../util/outputs.js';
 import type { Command } from 'commander';
 import { parseNumber, runAction } from './common.js';
 import { availableParallelism } from 'node:os';
@@ -40,7 +41,7 @@ export function registerFigures(program: Command): void {
           ...(only ? { only } : {}),
           log: flags.json ? undefined : (line) => process.stderr.write(line + '\n'),
         });
-        if (flags.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
+        if (flags.json) process.stdout.write(jsonText(reports));
         else {
           const ok = reports.filter((r) => r.status === 'ok').length;
           process.stdout.write(`${flags.out}: ${ok}/${reports.length} figures written (${reports.reduce((n, r) => n + r.files.length, 0)} files)\n`);

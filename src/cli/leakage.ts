@@ -2,9 +2,8 @@
  * `keyrate leakage ...`: key rates under classical side-channel leakage [L] (docs/leakage.md).
  */
 import { availableParallelism } from 'node:os';
-import { writeAtomic } from '../util/atomic-write.js';
+import { csvText, writeAtomic } from '../util/outputs.js';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import * as lk from '../models/leakage/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
@@ -154,9 +153,9 @@ export function registerLeakage(program: Command): void {
           });
           bar.stop();
           if (o.out) {
-            const csv = stringify(
-              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, JSON.stringify(r.settings), r.gamma.join(' '), r.evaluations, r.method, r.backend, JSON.stringify(r.tolerance), r.status, r.nanEvents]),
-              { header: true, columns: ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations', 'method', 'backend', 'tolerance', 'status', 'nanEvents'] },
+            const csv = csvText(
+              ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations', 'method', 'backend', 'tolerance', 'status', 'nanEvents'],
+              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, r.settings, r.gamma.join(' '), r.evaluations, r.method, r.backend, r.tolerance, r.status, r.nanEvents]),
             );
             writeAtomic(o.out, csv);
           }

@@ -4,7 +4,7 @@
  */
 import { checkOutPath, ensureDir } from '../util/out-path.js';
 import { join } from 'node:path';
-import { writeAtomic } from '../util/atomic-write.js';
+import { jsonText, writeAtomic } from '../util/outputs.js';
 import { version } from '../version.js';
 import { getModel } from '../models/registry.js';
 import { BackendUnavailableError, InputError } from '../errors.js';
@@ -110,6 +110,6 @@ export async function generateFigures(
     await pool?.destroy();
     await closeModelEvaluators();
   }
-  writeAtomic(join(out, 'figures.json'), JSON.stringify({ keyrate: version, quick: opts.quick, backend: opts.backend ?? 'auto', generatedAt: new Date().toISOString(), workers, figures: reports }, null, 2) + '\n');
+  writeAtomic(join(out, 'figures.json'), jsonText({ keyrate: version, quick: opts.quick, backend: opts.backend ?? 'auto', generatedAt: new Date().toISOString(), workers, figures: reports }));
   return reports;
 }

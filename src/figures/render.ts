@@ -4,12 +4,11 @@
  * `new vega.View(runtime, { renderer: 'none' }).toSVG()` (no canvas needed), and write the CSV
  * behind each chart.
  */
-import { stringify } from 'csv-stringify/sync';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { getEvaluator, type Point } from '../sweep/evaluators.js';
+import { csvOfObjects } from '../util/outputs.js';
 import { MODELS } from '../models/registry.js';
-import { toJsonSafe } from '../sweep/output.js';
 import { evaluatePoints } from '../sweep/points.js';
 import type { SegmentPool } from '../sweep/runner.js';
 
@@ -130,12 +129,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** CSV of rows (nested values as JSON, non-finite numbers as text). */
 export function toCsv(columns: string[], rows: DataRow[]): string {
-  const cell = (v: unknown) => {
-    const s = toJsonSafe(v);
-    if (s === null) return '';
-    return typeof s === 'object' ? JSON.stringify(s) : String(s);
-  };
-  return stringify([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))], { eof: true, record_delimiter: 'unix' });
+  return csvOfObjects(columns, rows);
 }
 
 /**

@@ -4,6 +4,7 @@
  * present exactly once; the ranges do not overlap and cover the grid; each shard's rows match its
  * checksum. Rows are written in grid-index order; the merged checksum equals an unsharded run's.
  */
+import { jsonText } from '../util/outputs.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { checkOutPath, ensureDir } from '../util/out-path.js';
 import { join } from 'node:path';
@@ -104,6 +105,6 @@ export function mergeShards(dirs: string[], out: string): MergeSummary {
     verified: null,
     mergedFrom: parts.map((p) => ({ dir: p.dir, shard: p.m.shard!.index, range: p.m.range })),
   };
-  writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  writeAtomic(files.manifest, jsonText(manifest));
   return { out, manifest, shards: N };
 }

@@ -6,6 +6,7 @@
  * regenerates results.csv from the complete rows, seeds the next chain from the last row read back
  * and continues; the rows are identical to an uninterrupted run's except the timing column `ms`.
  */
+import { jsonText } from '../util/outputs.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -265,7 +266,7 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
   manifest.errors = rows.filter((r) => r['error'] !== null && r['error'] !== undefined).length;
   manifest.verified = { rows: running.count, value: running.value() };
   const used = new Set(manifest.backendsUsed);
-  const writeManifest = () => writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  const writeManifest = () => writeAtomic(files.manifest, jsonText(manifest));
   writeManifest();
   let lastWrite = Date.now();
 
