@@ -50,6 +50,8 @@ export interface ResolveOptions {
   references?: ReferenceKernels;
   /** Under 'auto', accept a software (CPU) GPU adapter such as lavapipe or SwiftShader (default false: skipped). */
   allowSoftwareGpu?: boolean;
+  /** Under 'auto', try these backends instead of AUTO_ORDER. */
+  order?: readonly BackendName[];
 }
 
 export interface SkippedBackend {
@@ -112,7 +114,7 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
   if (pref !== 'auto' && !BACKEND_NAMES.includes(pref)) {
     throw new InputError('backend', ['auto', ...BACKEND_NAMES].join(' | '), pref);
   }
-  const order: BackendName[] = pref === 'auto' ? [...AUTO_ORDER] : pref === 'reference' ? ['reference'] : [pref, 'reference'];
+  const order: BackendName[] = pref === 'auto' ? [...(opts.order ?? AUTO_ORDER)] : pref === 'reference' ? ['reference'] : [pref, 'reference'];
   const backends: Backend[] = [];
   const skipped: SkippedBackend[] = [];
   for (const name of order) {

@@ -3,7 +3,7 @@
  */
 import { csvText, writeAtomic } from '../util/outputs.js';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
 import * as amp from '../models/amplified/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
@@ -55,7 +55,7 @@ function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
       ['windows', r.params.windows.map(formatNum).join(',')],
       ['G1, G2', `${formatNum(r.channel.G1)}, ${formatNum(r.channel.G2)}`],
       ['method', r.method],
-      ['backend', `${r.backend.search} (search), ${r.backend.evaluation} (reported values)`],
+      ['backend', `${r.backend.screen ? `${r.backend.screen} (screen), ` : ''}${r.backend.search} (search), ${r.backend.evaluation} (reported values)`],
       ['evaluations', r.evaluations],
       ['status', r.status],
       ['tolerance', `${formatNum(r.tolerance.estimated)} (${r.tolerance.method}${r.tolerance.converged ? '' : ', NOT converged'})`],
@@ -77,9 +77,16 @@ async function withRateMany<T>(workers: string | undefined, backend: string, fn:
   }
 }
 
-/** The evaluator of an amplified command (--backend), closed after `fn`. */
-async function withEvaluator<T>(backend: string, fn: (ev: KernelEvaluator) => Promise<T>): Promise<T> {
-  const ev = await createEvaluator(amp.modelKernels, { backend: checkBackendName(backend) });
+/** The evaluator of an amplified command (--backend), closed after `fn`. A forced GPU backend
+ *  must have something to screen (photon-number optimisation), checked before a device is opened. */
+async function withEvaluator<T>(backend: string, fn: (ev: KernelEvaluator) => Promise<T>, use?: { encoding: string; optimize: boolean }): Promise<T> {
+  checkBackendName(backend);
+  if (backend === 'webgpu' && use && (use.encoding === 'phase' || !use.optimize)) {
+    throw new BackendUnavailableError(backend, use.optimize
+      ? 'no screening kernel for the phase encoding (amplified-screen is photon-number only)'
+      : 'nothing to screen: fixed photons and windows are evaluated in f64 on the reference (use --optimize)');
+  }
+  const ev = await createEvaluator(amp.modelKernels, { backend });
   try {
     return await fn(ev);
   } finally {
@@ -109,7 +116,7 @@ export function registerAmplified(program: Command): void {
   const a = program.command('amplified').description('amplified-line QKD [A]: key rates, worst case, supporting results');
 
   addCommon(a.command('rate').description('Lf/L at fixed or optimised photons/windows'), true)
-    .requiredOption('--leak <rE>', 'fraction of the signal taken by Eve, [0, 1)')
+    .requiredOption('--leak <leak>', 'fraction of the signal taken by Eve (r_E of [A]), [0, 1)')
     .option('--photons <list>', 'photon-number: g0^2,g1^2; phase: g^2')
     .option('--windows <list>', "photon-number: theta1,theta2,theta3,theta4; phase: theta1',theta2'")
     .option('--optimize', 'optimise photons and windows (default when none given)')
@@ -127,13 +134,13 @@ export function registerAmplified(program: Command): void {
           windows: o.windows ? parseList('windows', o.windows) : undefined,
           optimize: o.optimize ? true : undefined,
           method: methodOf(o.method),
-        }));
+        }), { encoding: o.encoding, optimize: !!o.optimize || (o.photons === undefined && o.windows === undefined) });
         emit(!!o.json, rateJson(r), () => rateTable(r));
       }),
     );
 
   addCommon(a.command('worst-case').description("optimised Lf/L at Eve's worst position"), false)
-    .requiredOption('--leak <rE>', 'fraction of the signal taken by Eve, [0, 1)')
+    .requiredOption('--leak <leak>', 'fraction of the signal taken by Eve (r_E of [A]), [0, 1)')
     .option('--grid <n>', 'coarse grid points over the line (then refined to one span)', '21')
     .option('--workers <n>', 'worker threads over Eve positions (default: the number of cores; same results for any n)')
     .action((o: Common & { grid: string; workers?: string }) =>
@@ -154,7 +161,7 @@ export function registerAmplified(program: Command): void {
             bar.tick(d - last);
             last = d;
           },
-        })));
+        })), { encoding: o.encoding, optimize: true });
         bar.stop();
         emit(!!o.json, rateJson(r), () => rateTable(r) + '\n\n' + formatTable(['eveAt', 'Lf/L', 'status'], r.scan.map((s) => [s.eveAt, s.rate, s.status])));
       }),
@@ -183,7 +190,7 @@ export function registerAmplified(program: Command): void {
           loss: num('loss', o.loss),
           method: methodOf(o.method),
           onProgress: () => bar.tick(),
-        })));
+        })), { encoding: o.encoding, optimize: true });
         bar.stop();
         if (o.out) {
           const columns = ['leak', 'rate', 'eveAt', 'photons', 'windows', 'pCheck', 'iAB', 'chi', 'evaluations', 'status', 'converged', 'method', 'backend'];
@@ -199,7 +206,7 @@ export function registerAmplified(program: Command): void {
     .description('Bob-Eve photon-number correlation R_BE (Eqs. 117-127)')
     .requiredOption('--distance <km>', 'Alice-Bob distance (km)')
     .requiredOption('--eve-at <list>', "Eve's position(s) (km): list or range")
-    .requiredOption('--leak <rE>', 'leak rE')
+    .requiredOption('--leak <leak>', 'fraction of the signal taken by Eve (r_E of [A]), [0, 1)')
     .requiredOption('--photons <n>', '|gamma|^2')
     .option('--span <km>', 'amplifier spacing', '50')
     .option('--loss <xi>', 'loss coefficient', '0.02')

@@ -22,6 +22,8 @@ export interface ModelKernels {
 
 export interface KernelRunOptions {
   signal?: AbortSignal;
+  /** Size of the work in points (screens: under 'auto' a GPU screens only above a measured size). */
+  points?: number;
 }
 
 /** A screen result and the backend that computed it. */

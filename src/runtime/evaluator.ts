@@ -54,6 +54,15 @@ export function checkBackendName(name: string): BackendPreference {
 
 const GPU: readonly BackendName[] = ['webgpu', 'gpujs'];
 
+/**
+ * Under 'auto' a screen goes to webgpu only from this many points per screen call (and only on a
+ * hardware adapter: software ones such as lavapipe or SwiftShader are used only when forced).
+ * Measured (docs/webgpu.md "When auto screens on the GPU"): a screen call on webgpu costs a fixed
+ * dispatch + readback time of ~2-3 ms on lavapipe, while the f64 CPU screen costs ~0.1 us per point
+ * and outcome on one wasm thread; below ~2^18 points the fixed cost is not repaid.
+ */
+export const AUTO_SCREEN_MIN_POINTS = 2 ** 18;
+
 export async function createEvaluator(model: ModelKernels, opts: EvaluatorOptions = {}): Promise<KernelEvaluator> {
   const out = opts.log ?? stderrLogger;
   // Selection lines are held until the evaluator first computes, so that a command refusing its
@@ -73,8 +82,10 @@ export async function createEvaluator(model: ModelKernels, opts: EvaluatorOption
   const screens = model.screens ?? [];
   const references = model.references as Record<string, (input: unknown) => unknown> | undefined;
 
-  // the screener: a GPU backend, forced or (auto) a real GPU adapter; only for models that screen
+  // the screener: a GPU backend, forced (now) or, under auto, a hardware adapter (at the first
+  // screen of at least AUTO_SCREEN_MIN_POINTS points); only for models that screen
   let screener: BackendSelection | undefined;
+  let autoTried = pref !== 'auto' || screens.length === 0;
   const gpuForced = GPU.includes(pref as BackendName);
   if (gpuForced) {
     if (screens.length === 0) {
@@ -124,7 +135,7 @@ export async function createEvaluator(model: ModelKernels, opts: EvaluatorOption
   const poolLabel = pool ? `${primary.name}${wasmFlavor ? `-${wasmFlavor}` : ''} x${workers} workers` : '';
   const history = new BackendHistory();
   const poolMinNs = (opts.poolMinMs ?? 2) * 1e6;
-  const screenerLabel = screener ? labelOf(screener.primary) : undefined;
+  let screenerLabel = screener ? labelOf(screener.primary) : undefined;
 
   const poolWork = (kernel: KernelName, input: unknown): number => {
     if (kernel === KERNELS.leakageObjective) {
@@ -139,7 +150,7 @@ export async function createEvaluator(model: ModelKernels, opts: EvaluatorOption
     return 0;
   };
 
-  const ev: KernelEvaluator = {
+  const ev: KernelEvaluator & { screener: string | undefined } = {
     primary: pool ? poolLabel : labelOf(primary),
     screener: screenerLabel,
     has: (kernel) => sel.backends.some((b) => b.has(kernel)),
@@ -167,7 +178,19 @@ export async function createEvaluator(model: ModelKernels, opts: EvaluatorOption
       history.record(r.label);
       return r.value;
     },
-    async screen<O>(kernel: KernelName, input: unknown, ro: { signal?: AbortSignal } = {}): Promise<ScreenResult<O> | undefined> {
+    async screen<O>(kernel: KernelName, input: unknown, ro: { signal?: AbortSignal; points?: number } = {}): Promise<ScreenResult<O> | undefined> {
+      if (!screener && !autoTried && (ro.points ?? 0) >= AUTO_SCREEN_MIN_POINTS) {
+        autoTried = true;
+        started();
+        try {
+          screener = await resolveBackend('auto', { log, factories: opts.factories, order: ['webgpu'], allowSoftwareGpu: opts.allowSoftwareGpu, initTimeoutMs: 60_000 });
+          screenerLabel = labelOf(screener.primary);
+          (ev as { screener: string | undefined }).screener = screenerLabel;
+          log(`screen on ${screenerLabel}, refine in f64 on ${labelOf(primary)}`);
+        } catch (e) {
+          log(`screening in f64 on ${labelOf(primary)} (${(e as Error).message.split('\n')[0]})`);
+        }
+      }
       if (!screener || !screener.primary.has(kernel)) return undefined;
       started();
       try {

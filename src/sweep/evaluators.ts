@@ -82,8 +82,9 @@ function pick(result: object, keys: readonly string[]): Outputs {
 }
 
 /** The backend an amplified result names: { search, evaluation }. */
-function amplifiedBackend(b: { search: string; evaluation: string }): string {
-  return b.search === b.evaluation ? b.search : `${b.search} (search), ${b.evaluation} (values)`;
+function amplifiedBackend(b: { screen?: string; search: string; evaluation: string }): string {
+  const s = b.search === b.evaluation && !b.screen ? b.search : `${b.search} (search), ${b.evaluation} (values)`;
+  return b.screen ? `${b.screen} (screen), ${s}` : s;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ export function isSoftwareAdapter(info: Readonly<Record<string, string>>, isFall
 let nodeGpu: GPU | undefined;
 /** navigator.gpu in browsers; the Dawn node binding otherwise (created once per process). */
 export async function getGpu(): Promise<GPU> {
+  // test hook: KEYRATE_WEBGPU_ADAPTER=none behaves like a machine without a GPU adapter
+  if (typeof process !== 'undefined' && process.env?.['KEYRATE_WEBGPU_ADAPTER'] === 'none') {
+    return { requestAdapter: async () => null } as unknown as GPU;
+  }
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
   if (nodeGpu) return nodeGpu;

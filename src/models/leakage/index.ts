@@ -12,7 +12,8 @@ import { check, checkObject, params, ranged } from '../../validate.js';
 import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 import { leakageObjectiveReference } from '../../kernels/leakage-objective/reference.js';
 import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
-import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate } from './optimize.js';
+import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate, type Screen } from './optimize.js';
+import type { LeakageGridScreenOutput } from '../../kernels/leakage-grid-screen/spec.js';
 import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
 import { mulberry32 } from '../../util/prng.js';
 import { KERNELS } from '../../kernels/names.js';
@@ -31,7 +32,7 @@ const evaluatorSchema = ranged(
 );
 
 /** The kernels the leakage model runs (handed to createEvaluator, src/runtime/evaluator.ts). */
-export const LEAKAGE_KERNELS: ModelKernels = { model: 'leakage', kernels: [KERNELS.leakageObjective] };
+export const LEAKAGE_KERNELS: ModelKernels = { model: 'leakage', kernels: [KERNELS.leakageObjective], screens: [KERNELS.leakageGridScreen] };
 /** The same under the name every model module exports (src/models/registry.ts). */
 export const modelKernels = LEAKAGE_KERNELS;
 const base = {
@@ -313,6 +314,12 @@ export interface RateResult {
   nanEvents: number;
   /** 'general': objective value of the family search and of the independent general search */
   searches?: { family: number; general: number };
+  /** when Eve's grid screen ran on a screening backend (e.g. WGSL f32): which backends screened
+   *  and which refined in f64 */
+  backends?: { screen: string; refine: string };
+  /** that screen at the reported settings: f64 value of the best screened cell, the proven cell
+   *  modulus M, and lowerBound = gridBest - M <= min_gamma F ('joint'; see EveMin.screen) */
+  screen?: { gridBest: number; modulus: number; lowerBound: number };
 }
 
 const angle = ranged(z.number().finite(), 'a finite angle (rad)');
@@ -406,6 +413,8 @@ export async function rate(input: RateInput): Promise<RateResult> {
   let evaluate: Evaluate = input.evaluate ?? ((b: LeakageObjectiveBatch) => leakageObjectiveReference(b));
   let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
   let backendNow = () => backend;
+  let screenStage: Screen | undefined;
+  const screenedBy = new Set<string>();
   if (!input.evaluate && input.evaluator) {
     // the result names the backends that computed this point's batches
     const ev = input.evaluator;
@@ -413,6 +422,11 @@ export async function rate(input: RateInput): Promise<RateResult> {
     evaluate = (b) => ev.run<Float64Array>(KERNELS.leakageObjective, b);
     backendNow = () => ev.backendsSince(before);
     backend = ev.primary;
+    screenStage = async (si) => {
+      const r = await ev.screen<LeakageGridScreenOutput>(KERNELS.leakageGridScreen, si, { points: (si.coef.length / (2 * dim ** parties)) * si.grid ** (dim ** parties) });
+      if (r) screenedBy.add(r.backend);
+      return r?.value;
+    };
   }
   const n = dim ** parties;
   const eve: EveOptions = i.eve ?? {};
@@ -440,7 +454,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
       coef.set(B, n);
       return { coef, extraStarts: L > 0 && q > 0 ? [paperGamma(pEnt, pSep, q, L, model)] : [] };
     });
-    const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve);
+    const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve, screenStage);
     evaluations += r.evaluations;
     for (const m of r.mins) nanEvents += m.convergence.nanEvents;
     return r.mins;
@@ -520,9 +534,13 @@ export async function rate(input: RateInput): Promise<RateResult> {
     method += '; Eve: grid screen + projected-gradient multi-start (+ Eq. 16 start)';
   }
   const value = Math.max(0, best.value); // total correlation >= 0; clamp rounding
+  const used = backendNow();
+  const screenInfo = best.eve.screen;
   return {
     ...common,
-    backend: backendNow(),
+    backend: used,
+    ...(screenedBy.size ? { backends: { screen: [...screenedBy].join(' + '), refine: used.split(' + ').filter((b) => !screenedBy.has(b)).join(' + ') || 'none' } } : {}),
+    ...(screenInfo ? { screen: { ...screenInfo, lowerBound: screenInfo.gridBest - screenInfo.modulus } } : {}),
     rate: value / (parties - 1), // Eq. 29 prefactor 1/(N-1)
     settings: best.s,
     gamma: Array.from(best.gamma),
