@@ -55,13 +55,15 @@ export function checkBackendName(name: string): BackendPreference {
 const GPU: readonly BackendName[] = ['webgpu', 'gpujs'];
 
 /**
- * Under 'auto' a screen goes to webgpu only from this many points per screen call (and only on a
- * hardware adapter: software ones such as lavapipe or SwiftShader are used only when forced).
- * Measured (docs/webgpu.md "When auto screens on the GPU"): a screen call on webgpu costs a fixed
- * dispatch + readback time of ~2-3 ms on lavapipe, while the f64 CPU screen costs ~0.1 us per point
- * and outcome on one wasm thread; below ~2^18 points the fixed cost is not repaid.
+ * Under 'auto' a screen goes to webgpu only from this many points per screen call, per kernel, and
+ * only on a hardware adapter (software ones such as lavapipe or SwiftShader are used only when
+ * forced). Measured with bench/webgpu-screen.ts and bench/webgpu-amplified.ts (docs/webgpu.md
+ * "When auto screens on the GPU"): the gamma-grid screen on webgpu overtakes the 2-worker wasm
+ * pool between 4e4 and 1.3e5 grid points even on lavapipe (a CPU); the amplified screen never
+ * did on lavapipe (48 points: 2.3 s vs 38 ms), and no hardware GPU was at hand to measure it,
+ * so 'auto' does not use webgpu for it (a kernel missing here is never auto-screened).
  */
-export const AUTO_SCREEN_MIN_POINTS = 2 ** 18;
+export const AUTO_SCREEN_MIN_POINTS: Readonly<Partial<Record<KernelName, number>>> = { [KERNELS.leakageGridScreen]: 2 ** 17 };
 
 export async function createEvaluator(model: ModelKernels, opts: EvaluatorOptions = {}): Promise<KernelEvaluator> {
   const out = opts.log ?? stderrLogger;
@@ -179,7 +181,7 @@ export async function createEvaluator(model: ModelKernels, opts: EvaluatorOption
       return r.value;
     },
     async screen<O>(kernel: KernelName, input: unknown, ro: { signal?: AbortSignal; points?: number } = {}): Promise<ScreenResult<O> | undefined> {
-      if (!screener && !autoTried && (ro.points ?? 0) >= AUTO_SCREEN_MIN_POINTS) {
+      if (!screener && !autoTried && (ro.points ?? 0) >= (AUTO_SCREEN_MIN_POINTS[kernel] ?? Infinity)) {
         autoTried = true;
         started();
         try {

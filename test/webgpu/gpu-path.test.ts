@@ -1,7 +1,8 @@
 /**
  * The GPU path behind the commands (issue 11 e): `--backend webgpu` screens in WGSL and refines
  * in f64 on the best CPU backend, and the result names both; 'auto' never takes a software
- * adapter (lavapipe, SwiftShader) and takes a hardware one only above AUTO_SCREEN_MIN_POINTS; a
+ * adapter (lavapipe, SwiftShader) and takes a hardware one only above AUTO_SCREEN_MIN_POINTS (per
+ * kernel; never for amplified-screen, unmeasured on hardware); a
  * forced webgpu that cannot run (no adapter, nothing to screen) is one line and exit 2.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -108,9 +109,11 @@ describe.skipIf(!be)('--backend webgpu: screen in WGSL, refine in f64, the resul
     const lines: string[] = [];
     const ev = await createEvaluator(LEAKAGE_KERNELS, { backend: 'auto', log: (l) => lines.push(l) });
     try {
-      expect(await ev.screen(KERNELS.leakageGridScreen, input, { points: AUTO_SCREEN_MIN_POINTS - 1 })).toBeUndefined();
+      expect(await ev.screen(KERNELS.leakageGridScreen, input, { points: AUTO_SCREEN_MIN_POINTS['leakage-grid-screen']! - 1 })).toBeUndefined();
       expect(lines.some((l) => /webgpu/.test(l))).toBe(false); // below the size: no device opened
-      const r = await ev.screen(KERNELS.leakageGridScreen, input, { points: AUTO_SCREEN_MIN_POINTS });
+      expect(await ev.screen(KERNELS.amplifiedScreen, { fixed: { G1: 1, G2: 2, leak: 0.1 }, points: new Float64Array(6) }, { points: 1e12 })).toBeUndefined();
+      expect(lines.some((l) => /webgpu/.test(l))).toBe(false); // amplified-screen: never under auto
+      const r = await ev.screen(KERNELS.leakageGridScreen, input, { points: AUTO_SCREEN_MIN_POINTS['leakage-grid-screen']! });
       if (be!.software) {
         expect(r).toBeUndefined();
         expect(lines.some((l) => /backend webgpu skipped: software adapter .*used only when forced/.test(l))).toBe(true);
@@ -120,7 +123,7 @@ describe.skipIf(!be)('--backend webgpu: screen in WGSL, refine in f64, the resul
     }
     const soft = await createEvaluator(LEAKAGE_KERNELS, { backend: 'auto', log: () => {}, allowSoftwareGpu: true });
     try {
-      expect((await soft.screen(KERNELS.leakageGridScreen, input, { points: AUTO_SCREEN_MIN_POINTS }))?.backend).toBe('webgpu');
+      expect((await soft.screen(KERNELS.leakageGridScreen, input, { points: AUTO_SCREEN_MIN_POINTS['leakage-grid-screen']! }))?.backend).toBe('webgpu');
     } finally {
       await soft.close();
     }
