@@ -4,6 +4,7 @@
  * opens: lavapipe in CI with KEYRATE_REQUIRE_WEBGPU=1), against the kernel's TypeScript twin with
  * the tolerance of its spec. f64 backends must agree to the f64 rule; an f32 backend (webgpu) only
  * screens, so its rule is the screen's (its best cell is a best cell in f64 up to the f32 error).
+ * amplified-screen's twin is src/kernels/amplified-screen/reference.ts (f64, from pn-separable).
  * The leakage-objective table is test/backends/cases.ts (test/backends/agreement.test.ts runs it on
  * every f64 backend; test/webgpu/webgpu.test.ts within the derived f32 budget).
  */
@@ -23,6 +24,8 @@ import { AMPLIFIED_KERNELS } from '../../src/models/amplified/model.js';
 import { evaluateBatch } from '../../src/models/amplified/kernels.js';
 import { line, pnFromUnit } from '../../src/models/amplified/index.js';
 import { coefficients, type Problem } from '../backends/cases.js';
+import { amplifiedScreenReference } from '../../src/kernels/amplified-screen/reference.js';
+import type { AmplifiedScreenInput, AmplifiedScreenOutput } from '../../src/kernels/amplified-screen/spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // backends available here
@@ -170,9 +173,52 @@ describe('conformance: amplified-rate', () => {
   }
 });
 
+/** Eve at Alice (G1 = 1: Eve's state is exact in f64) at small and mid rE; budgets of
+ *  test/webgpu/amplified-screen.test.ts (measured f32 error x 3, docs/webgpu.md). */
+const screenAmpCases: { label: string; input: AmplifiedScreenInput; chi: number }[] = [1e-4, 1e-2].map((leak) => {
+  const L = line({ distance: 1000, eveAt: 0 });
+  return {
+    label: `1000 km, Eve at Alice, rE = ${leak}, 4 points + an invalid one`, chi: 5e-6,
+    input: { fixed: { G1: L.G1, G2: L.G2, leak }, points: Float64Array.from([...pnPoints(1000, 0, leak, [[0.3, 0, 0, 0.5, 0, 0], [0.4, 0.2, 0.1, 0.4, 0.2, 0.1], [0.5, 0, 0, 0.5, 0, 0], [0.2, 0.5, 0.3, 0.6, 0.3, 0.2]]), 1, 2, 5, 5, 1, 1]) },
+  };
+});
+
+describe('conformance: amplified-screen', () => {
+  const refs = screenAmpCases.map((c) => amplifiedScreenReference(c.input));
+  it('the TS twin: f64, the validity rule, the same rate as amplified-rate at PN_ALPHA nodes', () => {
+    for (const [i, c] of screenAmpCases.entries()) {
+      const r = refs[i]!;
+      expect(r.precision).toBe('f64');
+      expect(Array.from(r.valid)).toEqual([1, 1, 1, 1, 0]);
+      const rate = runAmplifiedBatch(evaluateBatch, { fixed: { encoding: 'photon-number', ...c.input.fixed, method: 'exact' }, points: c.input.points });
+      rate.values.forEach((v, j) => (Number.isNaN(v) ? expect(Number.isNaN(r.rate[j]!)).toBe(true) : expect(r.rate[j]).toBe(v)));
+      // Eve's route to p(check|a) agrees with Bob's (the shader's consistency check, here in f64)
+      for (let j = 0; j < 4; j++) for (let a = 0; a < 2; a++) {
+        expect(Math.abs(r.logPCheckEve[2 * j + a]! - Math.log(Math.exp(r.logPba[4 * j + 2 * a]!) + Math.exp(r.logPba[4 * j + 2 * a + 1]!)))).toBeLessThan(1e-9);
+      }
+    }
+  });
+  for (const b of has(KERNELS.amplifiedScreen).filter((x) => x.precision === 'f32')) {
+    it.each(screenAmpCases.map((c, i) => [c.label, i] as const))(`${label(b)} (f32) vs the twin: %s`, async (_l, i) => {
+      const c = screenAmpCases[i]!;
+      const ref = refs[i]!;
+      const got = await b.run<AmplifiedScreenInput, AmplifiedScreenOutput>(KERNELS.amplifiedScreen, c.input);
+      expect(Array.from(got.valid)).toEqual(Array.from(ref.valid));
+      for (let j = 0; j < got.valid.length; j++) {
+        if (!ref.valid[j]) continue;
+        for (let k = 0; k < 4; k++) if (Math.exp(ref.logPba[4 * j + k]!) >= 1e-4) expect(Math.abs(got.logPba[4 * j + k]! - ref.logPba[4 * j + k]!), `point ${j} p(b|a) ${k}`).toBeLessThanOrEqual(1e-4);
+        if (got.resolved[j]) {
+          expect(Math.abs(got.chi[j]! - ref.chi[j]!), `point ${j} chi`).toBeLessThanOrEqual(c.chi);
+          expect(Math.abs(got.rate[j]! - ref.rate[j]!), `point ${j} rate`).toBeLessThanOrEqual(c.chi);
+        }
+      }
+    }, 600_000);
+  }
+});
+
 describe('conformance: which backend ran which table', () => {
   it('every kernel table ran on the reference and at least one other backend', () => {
-    for (const k of [KERNELS.leakageGridMin, KERNELS.leakageGridScreen, KERNELS.amplifiedRate]) {
+    for (const k of [KERNELS.leakageGridMin, KERNELS.leakageGridScreen, KERNELS.amplifiedRate, ...(gpu.device ? [KERNELS.amplifiedScreen] : [])]) {
       const names = has(k).map((b) => b.name);
       expect(names, k).toContain('reference');
       expect(names.length, k).toBeGreaterThanOrEqual(2);

@@ -8,6 +8,8 @@ import { leakageGridMinReference } from '../../kernels/leakage-grid-min/referenc
 import type { LeakageGridMinInput } from '../../kernels/leakage-grid-min/spec.js';
 import { leakageGridScreenReference } from '../../kernels/leakage-grid-screen/reference.js';
 import type { LeakageGridScreenInput } from '../../kernels/leakage-grid-screen/spec.js';
+import { amplifiedScreenReference } from '../../kernels/amplified-screen/reference.js';
+import type { AmplifiedScreenInput } from '../../kernels/amplified-screen/spec.js';
 
 export type ReferenceKernels = Partial<Record<string, (input: unknown) => unknown>>;
 
@@ -15,6 +17,7 @@ const builtIn: ReferenceKernels = {
   [KERNELS.leakageObjective]: (input) => leakageObjectiveReference(input as LeakageObjectiveBatch),
   [KERNELS.leakageGridMin]: (input) => leakageGridMinReference(input as LeakageGridMinInput),
   [KERNELS.leakageGridScreen]: (input) => leakageGridScreenReference(input as LeakageGridScreenInput),
+  [KERNELS.amplifiedScreen]: (input) => amplifiedScreenReference(input as AmplifiedScreenInput),
 };
 
 /** Always available; f64; synchronous work (also wrapped in a promise). */

@@ -43,7 +43,8 @@ export interface AmplifiedScreenOutput {
    * panel budget (large rE (G1 - 1)): chi and rate of that point are NaN (evaluate it in f64).
    */
   resolved: Uint8Array;
-  precision: 'f32';
+  /** 'f32' from the shader; 'f64' from the TS twin (reference.ts) */
+  precision: 'f32' | 'f64';
 }
 
 /** Shape and range check: returns the point count. Invalid points are not errors (NaN rows). */
