@@ -220,7 +220,7 @@ export function registerAmplifiedBatch(amplified: Command): void {
     .requiredOption('--encoding <enc>', "'photon-number' | 'phase'")
     .requiredOption('--input <points.jsonl>', 'one JSON object per line (see below)')
     .option('--out <results.jsonl>', 'write the JSON lines to this file (atomic) instead of stdout')
-    .option('--backend <name>', "batch kernel: 'auto' (wasm when it loads, else reference) | 'wasm' | 'reference'", 'auto')
+    .option('--backend <name>', "batch kernel: 'auto' (wasm when it loads, else reference) | 'wasm' | 'reference' (f64: webgpu only screens)", 'auto')
     .option('--workers <n>', 'accepted and validated, integer in [1, 256]; batch runs in one thread today')
     .option('--method <m>', "'exact' | 'paper' (photon-number Eve state)", 'exact')
     .addHelpText('after', HELP)

@@ -63,6 +63,7 @@ export async function curve(
 ): Promise<DataRow[]> {
   const ev = getEvaluator(engine, quantity);
   const points = values.map((v) => ({ ...base, [axis]: v }));
+  if (ev.checkBackend) for (const p of points) ev.checkBackend(p, opts.backend ?? 'auto');
   const results = await evaluatePoints(engine, quantity, points, { backend: opts.backend, optimize: opts.optimize, independent: opts.independent, pool: opts.pool });
   return points.map((p, i) => {
     const r = results[i]!;

@@ -6,7 +6,7 @@
  * one engine never pays for the other) and are called with typed inputs.
  */
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
 import { params as P, ranged, type Ranged } from '../validate.js';
 import type { KernelEvaluator } from '../kernels/evaluator.js';
 import { MODELS } from '../models/registry.js';
@@ -58,6 +58,9 @@ export interface Evaluator {
   readonly optimize?: z.ZodObject<z.ZodRawShape>;
   /** Cross-parameter checks of a whole point, run over the entire grid before any evaluation. */
   validatePoint?(point: Point): void;
+  /** Can `backend` contribute to this point (a forced GPU backend needs something to screen)?
+   *  Throws BackendUnavailableError otherwise; run over the entire grid before any evaluation. */
+  checkBackend?(point: Point, backend: string): void;
   evaluate(point: Point, ctx: EvalContext): Promise<EvalResult>;
   /**
    * Warm start: derive a seed for `next` from the previous point of the same chain and its
@@ -206,6 +209,13 @@ const worstCaseOptimize = z.object({
   refine: ranged(z.boolean(), 'true | false').optional(),
 }).strict();
 
+/** A forced webgpu screens only the photon-number encoding (amplified-screen). */
+function amplifiedScreenable(point: Point, backend: string): void {
+  if (backend === 'webgpu' && point['encoding'] === 'phase') {
+    throw new BackendUnavailableError(backend, 'no screening kernel for the phase encoding (amplified-screen is photon-number only)');
+  }
+}
+
 /** Model input for [A]: the point's line, method + search options (+ warm start in unit-box coordinates). */
 function amplifiedInput(point: Point, ctx: EvalContext) {
   const o = worstCaseOptimize.parse(ctx.optimize);
@@ -239,6 +249,7 @@ const amplifiedRate: Evaluator = {
   outputs: ['rate', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'innerEvaluations', 'status', 'converged', 'u'],
   optimize: amplifiedOptimize,
   validatePoint: checkLine,
+  checkBackend: amplifiedScreenable,
   async evaluate(point, ctx) {
     const m = await MODELS.amplified.load();
     const { gridPoints: _g, refine: _r, ...input } = amplifiedInput(point, ctx);
@@ -260,6 +271,7 @@ const amplifiedWorstCase: Evaluator = {
   outputs: ['rate', 'eveAt', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'status', 'converged', 'scan'],
   optimize: worstCaseOptimize,
   validatePoint: checkLine,
+  checkBackend: amplifiedScreenable,
   // No warm-start hook: the worst case scans Eve's position afresh at every point (the model
   // warm-starts along that scan itself).
   async evaluate(point, ctx) {

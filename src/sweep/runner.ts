@@ -134,6 +134,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
   }
   // Cross-parameter checks over the whole range before any evaluation.
   if (ev.validatePoint) for (let i = start; i < end; i++) ev.validatePoint(grid.point(i));
+  if (ev.checkBackend) for (let i = start; i < end; i++) ev.checkBackend(grid.point(i), backend);
   await checkAvailable(ev, backend);
   checkOutPath('out', opts.out, 'dir');
   const dir = opts.shard ? join(opts.out, shardDirName(opts.shard)) : opts.out;

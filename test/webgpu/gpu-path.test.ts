@@ -52,6 +52,14 @@ describe('forced webgpu that cannot run: exit 2, one keyrate line', () => {
       expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^keyrate: backend webgpu unavailable: (no screening kernel for the phase|nothing to screen)/)]);
     }
   });
+  it('a sweep of the phase encoding on webgpu: refused before any point (no rows)', async () => {
+    const dir = tmp();
+    const spec = join(dir, 's.yaml');
+    writeFileSync(spec, 'engine: amplified\nquantity: rate\nfixed: {encoding: phase, distance: 100, leak: 0.01}\naxes: {eveAt: [0, 50]}\n');
+    const r = await keyrateAsync(['sweep', spec, '--out', join(dir, 'o'), '--backend', 'webgpu', '--workers', '1', '--quiet'], 60_000);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^keyrate: backend webgpu unavailable: no screening kernel for the phase encoding/)]);
+  });
 });
 
 describe.skipIf(!be)('--backend webgpu: screen in WGSL, refine in f64, the result names both', () => {

@@ -215,11 +215,12 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
       if (enc === 'photon-number') {
         // the optimiser's global sampling stage on a screening backend (WGSL f32) when there is one
         const o = { ...defaultSearch(enc), ...searchOpts };
-        const us = latinHypercube(6, o.samples, mulberry32(o.seed));
-        const pts = new Float64Array(us.length * 6);
+        const stride = STRIDE['photon-number'];
+        const us = latinHypercube(stride, o.samples, mulberry32(o.seed));
+        const pts = new Float64Array(us.length * stride);
         us.forEach((u, i) => {
           const m = pnFromUnit(u, L, leak);
-          pts.set([...m.photons, ...m.windows], i * 6);
+          pts.set([...m.photons, ...m.windows], i * stride);
         });
         const r = await ev.screen<AmplifiedScreenOutput>(KERNELS.amplifiedScreen, { fixed: { G1: L.G1, G2: L.G2, leak }, points: pts } satisfies AmplifiedScreenInput, { points: us.length });
         if (r) {
