@@ -36,7 +36,7 @@ const { evaluateBatch } = await import('../dist/models/amplified/kernels.js');
 const { line } = await import('../dist/models/amplified/channel.js');
 const { photonNumberRate } = await import('../dist/models/amplified/photon-number.js');
 const { compileKernelModule, simdSupported } = await import('../dist/backends/wasm/load.js');
-const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified.js');
+const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified-rate.js');
 const { rate, AMPLIFIED_KERNELS } = await import('../dist/models/amplified/model.js');
 const { createEvaluator } = await import('../dist/runtime/evaluator.js');
 

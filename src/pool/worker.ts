@@ -5,10 +5,10 @@
  * used when no module is given (engine 'reference').
  */
 import { workerData } from 'piscina';
-import { WasmLeakageKernel } from '../backends/wasm/kernel.js';
+import { WasmLeakageKernel } from '../backends/wasm/leakage.js';
 import { leakageObjectiveReference } from '../kernels/leakage-objective/reference.js';
 import { leakageGridMinReference } from '../kernels/leakage-grid-min/reference.js';
-import { WasmAmplifiedKernel } from '../backends/wasm/amplified.js';
+import { WasmAmplifiedKernel } from '../backends/wasm/amplified-rate.js';
 import type { PoolAmplifiedTask, PoolGridMinTask, PoolTask, PoolWorkerData } from './types.js';
 
 const data = (workerData ?? {}) as PoolWorkerData;

@@ -9,7 +9,7 @@ import asc from 'assemblyscript/asc';
 import { resolveBackend } from '../../src/backends/registry.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { compileKernelModule } from '../../src/backends/wasm/load.js';
-import { WasmAmplifiedKernel } from '../../src/backends/wasm/amplified.js';
+import { WasmAmplifiedKernel } from '../../src/backends/wasm/amplified-rate.js';
 import { KERNELS } from '../../src/backends/kernels.js';
 import { runAmplifiedBatch, type AmplifiedRateInput, type AmplifiedRateOutput } from '../../src/kernels/amplified-rate/spec.js';
 import { AMPLIFIED_KERNELS } from '../../src/models/amplified/model.js';

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { pnSeparable } from '../../src/kernels/pn-separable/reference.js';
 import { PN_ALPHA } from '../../src/kernels/pn-separable/spec.js';
 import { photonNumberRate, photonNumberRateQuadrature } from '../../src/models/amplified/photon-number.js';
-import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified.js';
+import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified-rate.js';
 import { wasmPath } from '../../src/backends/wasm/load.js';
 import type { WasmModule } from '../../src/backends/wasm/wa.js';
 

@@ -6,15 +6,15 @@ import type { Backend, RunOptions } from '../backend.js';
 import { KERNELS, UnsupportedKernelError, throwIfAborted } from '../kernels.js';
 import type { LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
 import type { LeakageGridMinInput } from '../../kernels/leakage-grid-min/spec.js';
-import { WasmLeakageKernel } from './kernel.js';
-import { WasmAmplifiedKernel } from './amplified.js';
+import { WasmLeakageKernel } from './leakage.js';
+import { WasmAmplifiedKernel } from './amplified-rate.js';
 import type { AmplifiedRateInput } from '../../kernels/amplified-rate/spec.js';
 import { InputError } from '../../errors.js';
 import { compileKernelModule, type CompiledKernelModule, type WasmFlavor } from './load.js';
 import type { WasmModule } from './wa.js';
 
-export { WasmLeakageKernel, KERNEL_ABI_VERSION } from './kernel.js';
-export { WasmAmplifiedKernel, type AmplifiedDiagnostics } from './amplified.js';
+export { WasmLeakageKernel, KERNEL_ABI_VERSION } from './leakage.js';
+export { WasmAmplifiedKernel, type AmplifiedDiagnostics } from './amplified-rate.js';
 export { compileKernelModule, simdSupported, wasmPath, type WasmFlavor, type CompiledKernelModule } from './load.js';
 export type { WasmModule } from './wa.js';
 

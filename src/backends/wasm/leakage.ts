@@ -1,5 +1,7 @@
 /**
- * Host side of the AssemblyScript leakage-objective kernel (assembly/leakage/objective.ts).
+ * Host side of the AssemblyScript leakage kernels 'leakage-objective' (assembly/leakage/objective.ts)
+ * and 'leakage-grid-min' (assembly/leakage/gridmin.ts): one instance serves both (they share its
+ * memory layout and logarithm tables), so they live in one file.
  * Pure: no file system, usable in the main thread and in pool workers. The host owns the module's
  * linear memory above heapBase(): it writes coef / gammas / problemOf there, calls the kernel and
  * copies the output out. Scratch is laid out once per instance and memory grows only when a larger
