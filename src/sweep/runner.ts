@@ -96,10 +96,10 @@ export function shardDirName(shard: Shard): string {
 }
 
 /** Fail early, before any work, if the model module does not (yet) provide the evaluator's function. */
+/** The backend name was checked by runSweep; here: it runs for the spec's model. */
 async function checkAvailable(ev: Evaluator, backend: string): Promise<void> {
-  checkBackendName(backend);
   if (!isModelName(ev.engine)) return; // the test engine
-  await checkBackendRuns(backend, [ev.engine]);
+  await evaluatorFor(ev.engine, backend);
 }
 
 /**
