@@ -7,7 +7,7 @@
 //   wasm       WasmAmplifiedKernel.evaluateBatch, flavours simd and scalar
 // Points: the five issue-#10 points and 8 deterministic perturbations of each (45 points; the
 // target workload is the mean over them). Optimize rows (skipped with --quick): the peer's
-// L-BFGS-B multi-start against keyrate's `rate({ backend: 'wasm' })`, each optimum re-evaluated on
+// L-BFGS-B multi-start against keyrate's `rate({ evaluator })` on wasm, each optimum re-evaluated on
 // the other side. Run after `npm run build`: `node bench/amplified-peer.js [--quick] [--json]`
 // (also --python BIN, --ref-repeats N, --wasm-repeats N, --peer-repeats N).
 import { spawnSync } from 'node:child_process';
@@ -36,8 +36,9 @@ const { evaluateBatch } = await import('../dist/models/amplified/kernels.js');
 const { line } = await import('../dist/models/amplified/channel.js');
 const { photonNumberRate } = await import('../dist/models/amplified/photon-number.js');
 const { compileKernelModule, simdSupported } = await import('../dist/backends/wasm/load.js');
-const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified.js');
-const { rate } = await import('../dist/models/amplified/model.js');
+const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified-rate.js');
+const { rate, AMPLIFIED_KERNELS } = await import('../dist/models/amplified/model.js');
+const { createEvaluator } = await import('../dist/runtime/evaluator.js');
 
 // (photons p0, p1; windows th1..th4; D_AB km, D_AE km, rE), span 50 km, loss 0.02 dB/km
 const BASE = [
@@ -105,11 +106,12 @@ for (const [si, set] of sets.entries()) {
 
 // ---- keyrate optimiser ---------------------------------------------------------------------------
 const krOpt = [];
+const wasmEvaluator = createEvaluator(AMPLIFIED_KERNELS, { backend: 'wasm', log: () => {} });
 if (!QUICK) {
   for (const c of OPT_CASES) {
     log(`keyrate: optimise ${c.distance}/${c.eveAt} km rE ${c.rE} (wasm) ...`);
     const t0 = performance.now();
-    const r = await rate({ encoding: 'photon-number', distance: c.distance, eveAt: c.eveAt, leak: c.rE, span: SPAN, loss: LOSS, backend: 'wasm' });
+    const r = await rate({ encoding: 'photon-number', distance: c.distance, eveAt: c.eveAt, leak: c.rE, span: SPAN, loss: LOSS, evaluator: await wasmEvaluator });
     krOpt.push({ ...c, ms: performance.now() - t0, rate: r.rate, converged: r.converged, status: r.status, evaluations: r.evaluations,
       photons: r.params.photons, windows: r.params.windows, search: r.backend.search });
   }

@@ -32,7 +32,7 @@ export function w2Points(count = 1) {
 export default async function w3Task({ leak }) {
   const { workerData } = await import('piscina');
   const { worstCase } = await import('../dist/models/amplified/model.js');
-  const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified.js');
+  const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified-rate.js');
   globalThis.__w3k ??= WasmAmplifiedKernel.fromModule(workerData.module);
   const r = await worstCase({ ...W3_OPTS, leak, evaluate: globalThis.__w3k.batchEvaluator() });
   return r.rate;
@@ -46,7 +46,7 @@ export async function amplifiedTasks({ workers = 2, w3 = true, leaks = W3_LEAKS 
   const { line } = await import('../dist/models/amplified/channel.js');
   const { evaluateBatch } = await import('../dist/models/amplified/kernels.js');
   const { worstCase } = await import('../dist/models/amplified/model.js');
-  const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified.js');
+  const { WasmAmplifiedKernel } = await import('../dist/backends/wasm/amplified-rate.js');
   const { compileKernelModule, simdSupported } = await import('../dist/backends/wasm/load.js');
   const { createLeakagePool } = await import('../dist/pool/index.js');
   const L = line({ distance: 1000, eveAt: 500 });

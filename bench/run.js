@@ -43,8 +43,13 @@ if (WORKLOADS.includes('peer') && WORKLOADS.every((w) => w === 'peer')) process.
 const { leakageObjectiveReference } = await import('../dist/kernels/leakage-objective/reference.js');
 const { WasmLeakageKernel, compileKernelModule, simdSupported } = await import('../dist/backends/wasm/index.js');
 const { createLeakagePool, allocSharedBatch } = await import('../dist/pool/index.js');
-const { leakageGridMinReference } = await import('../dist/backends/grid-min/reference.js');
-const { createLeakageEvaluator } = await import('../dist/backends/index.js');
+const { leakageGridMinReference } = await import('../dist/kernels/leakage-grid-min/reference.js');
+const { createEvaluator } = await import('../dist/runtime/evaluator.js');
+const { LEAKAGE_KERNELS } = await import('../dist/models/leakage/index.js');
+const createLeakageEvaluator = async (opts) => {
+  const ev = await createEvaluator(LEAKAGE_KERNELS, opts);
+  return { evaluate: (b) => ev.run('leakage-objective', b), backendUsed: () => ev.backendsSince(Math.max(0, ev.batches() - 1)), close: () => ev.close() };
+};
 
 const RUN_W1 = WORKLOADS.includes('w1');
 const w1 = buildW1(RUN_W1 ? GRID : 2);

@@ -15,7 +15,7 @@ import { createWebgpuBackend } from '../src/backends/webgpu/index.js';
 import { line, photonNumberRate } from '../src/models/amplified/index.js';
 import { fineChi, optimiserMapPoints } from '../test/amplified/fine-chi.js';
 import { evaluateBatch } from '../src/models/amplified/kernels.js';
-import { WasmAmplifiedKernel } from '../src/backends/wasm/amplified.js';
+import { WasmAmplifiedKernel } from '../src/backends/wasm/amplified-rate.js';
 import { compileKernelModule } from '../src/backends/wasm/load.js';
 import { createLeakagePool } from '../src/pool/index.js';
 import type { AmplifiedScreenInput, AmplifiedScreenOutput } from '../src/kernels/amplified-screen/spec.js';

@@ -34,7 +34,7 @@ const TEMME0: u32 = 30u;      // offset of the Temme table in tab
 
 // `one` = 1 multiplies loop counts so that they are not compile-time constants: Mesa would
 // unroll them and inline a copy of the quadrature per iteration (minutes of pipeline compile).
-struct Params { offset: u32, count: u32, one: u32, pad1: u32, G1m: f32, G2m: f32, rE: f32, pad2: f32 }
+struct Params { offset: u32, count: u32, one: u32, pad1: u32, G1m: f32, G2m: f32, leak: f32, pad2: f32 }
 @group(0) @binding(0) var<uniform> prm: Params;
 @group(0) @binding(1) var<storage, read> tab: array<f32>;
 @group(0) @binding(2) var<storage, read> pts: array<f32>;
@@ -310,7 +310,7 @@ fn outer_nodes(a: u32, ga: f32) {
   if (point) { b[0] = ga; b[1] = ga + 1.0; }
   var nb = 2u;
   add_break(&b, &nb, ga);
-  let sc = 1.0 / sqrt(1.0 - prm.rE);
+  let sc = 1.0 / sqrt(1.0 - prm.leak);
   let ew = EW * sc;
   for (var k = 0u; k < 4u; k++) {
     let ek = win[k] + select(0.0, 1.0, k % 2u == 1u); // lo0, hi0 + 1, lo1, hi1 + 1
@@ -320,7 +320,7 @@ fn outer_nodes(a: u32, ga: f32) {
     }
   }
   // panels per sub-interval: enough for h <= HRES/sqrt(rE) when the budget MAXPAN allows
-  let hmax = HRES / sqrt(prm.rE);
+  let hmax = HRES / sqrt(prm.leak);
   var need = 0u;
   for (var i = 0u; i + 1u < nb; i++) { need += max(NPAN_OUT, u32(ceil((b[i + 1u] - b[i]) / (2.0 * hmax)))); }
   ou[a].resolved = point || need <= MAXPAN;
@@ -351,8 +351,8 @@ fn outer_nodes(a: u32, ga: f32) {
         ou[a].r[q] = r;
         ou[a].lw[q] = lr; // times g(r) later (main's window loop)
       }
-      ou[a].plo[np] = prm.rE * rlo * rlo;
-      ou[a].phi[np] = prm.rE * rhi * rhi;
+      ou[a].plo[np] = prm.leak * rlo * rlo;
+      ou[a].phi[np] = prm.leak * rhi * rhi;
       np += 1u;
       if (point) { break; }
     }
@@ -389,7 +389,7 @@ fn log_rho(a: u32, n: f32, cut: f32) -> f32 {
       let q = p * 15u + j;
       let v = ou[a].lw[q];
       if (v < cut) { continue; }
-      lse_add(&acc, v + log_poisson(n, prm.rE * ou[a].r[q] * ou[a].r[q]));
+      lse_add(&acc, v + log_poisson(n, prm.leak * ou[a].r[q] * ou[a].r[q]));
     }
   }
   return lse_get(acc);
@@ -407,7 +407,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   // windows (Eq. 2a): E0 = [mu - th3, mu - th1], E1 = [mu + th2, mu + th4]
   let mu = 0.5 * (ph[0] + ph[1]);
   win = array<f32, 4>(mu - pts[pt + 4u], mu - pts[pt + 2u], mu + pts[pt + 3u], mu + pts[pt + 5u]);
-  let rE = prm.rE;
+  let rE = prm.leak; // the paper's r_E in the formulas below
   // Bob (Eq. 94): S = (1-rE)(G1-1) + (G2-1), D = (1-rE) gamma_a^2
   let S = (1.0 - rE) * prm.G1m + prm.G2m;
   var lp: array<f32, 4>;

@@ -35,3 +35,18 @@ function formatValue(v: unknown): string {
 export function renameParam(e: unknown, from: string, to: string): unknown {
   return e instanceof InputError && e.param === from ? new InputError(to, e.allowed, e.value, e.detail) : e;
 }
+
+/**
+ * A backend the user forced (`--backend NAME`) cannot run: no adapter, module not loadable, or
+ * it lacks the kernel / precision the computation needs. The CLI prints the message as one line
+ * and exits with code 2 (no stack trace). Under 'auto' the registry logs and falls back instead.
+ */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    readonly backend: string,
+    readonly reason: string,
+  ) {
+    super(`backend ${backend} unavailable: ${reason}`);
+  }
+}

@@ -9,9 +9,10 @@ export * as special from './special/index.js';
 export { InputError } from './errors.js';
 export { version } from './version.js';
 export type { Backend, BackendName } from './backends/backend.js';
-/** Lower layers: backend selection and evaluators, the worker pool, sweeps, figures. */
+/** Lower layers: backend selection, evaluators for the models, the worker pool, sweeps, figures. */
 export * as backends from './backends/index.js';
-export { createAmplifiedEvaluator, type AmplifiedEvaluator } from './backends/amplified-evaluator.js';
+export { createEvaluator, type EvaluatorOptions, type KernelEvaluator, type ModelKernels } from './runtime/index.js';
+export { MODELS, getModel, type ModelName } from './models/registry.js';
 export { createLeakagePool, type LeakagePool, type LeakagePoolOptions } from './pool/index.js';
 export * as sweep from './sweep/index.js';
 export { generateFigures, figures } from './figures/index.js';

@@ -7,9 +7,10 @@ describe("import from 'keyrate'", () => {
     const k = (await import('keyrate')) as Record<string, unknown> & { leakage: Record<string, unknown>; amplified: Record<string, unknown>; backends: Record<string, unknown>; sweep: Record<string, unknown> };
     for (const f of ['threshold', 'zeroCrossing', 'rate', 'curve', 'repeaters', 'nMax']) expect(typeof k.leakage[f], `leakage.${f}`).toBe('function');
     for (const f of ['rate', 'worstCase', 'curve', 'correlation', 'precision', 'plob', 'naturalLosses']) expect(typeof k.amplified[f], `amplified.${f}`).toBe('function');
-    for (const f of ['createLeakageEvaluator', 'resolveBackend', 'createWasmBackend']) expect(typeof k.backends[f], `backends.${f}`).toBe('function');
+    for (const f of ['resolveBackend', 'createWasmBackend', 'createReferenceBackend']) expect(typeof k.backends[f], `backends.${f}`).toBe('function');
     for (const f of ['runSweep', 'mergeShards', 'loadSpec']) expect(typeof k.sweep[f], `sweep.${f}`).toBe('function');
-    for (const f of ['InputError', 'createAmplifiedEvaluator', 'createLeakagePool', 'generateFigures']) expect(typeof k[f], f).toBe('function');
+    for (const f of ['InputError', 'createEvaluator', 'createLeakagePool', 'generateFigures', 'getModel']) expect(typeof k[f], f).toBe('function');
+    expect(Object.keys(k['MODELS'] as object)).toEqual(['leakage', 'amplified']);
   });
 
   it('a bad input throws InputError naming the parameter and its range', async () => {

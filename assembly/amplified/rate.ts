@@ -378,7 +378,8 @@ export function amplifiedRateBatch(
       const t3 = load<f64>(p, 32);
       const t4 = load<f64>(p, 40);
       const mu = (p0 + p1) / 2;
-      const valid = p0 >= 0 && p1 > 0 && t3 >= t1 && t4 >= t2 && t1 + t2 >= 1 && mu - t1 >= 0 &&
+      // the validity rule of src/kernels/amplified-rate/spec.ts (amplifiedPointValid)
+      const valid = p0 >= 0 && p1 > 0 && isFinite(p0) && isFinite(p1) && t3 >= t1 && t4 >= t2 && t1 + t2 >= 1 && mu - t1 >= 0 &&
         isFinite(t1) && isFinite(t2) && isFinite(t3) && isFinite(t4);
       if (valid) {
         const mark = markStack();

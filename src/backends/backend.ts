@@ -3,7 +3,10 @@
  * kernels; each kernel's contract (inputs, outputs, tolerance) lives in src/kernels/<name>/spec.ts
  * with a plain-TS twin in reference.ts. Models never know which backend runs them.
  */
-export type BackendName = 'reference' | 'wasm' | 'webgpu' | 'gpujs';
+
+/** Every backend, in one place. gpujs is a comparison backend for bench/ only (not offered by the CLI). */
+export const BACKEND_NAMES = ['reference', 'wasm', 'webgpu', 'gpujs'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -14,9 +17,15 @@ export interface Backend {
   readonly precision: 'f64' | 'f32';
   /** Optional one-line description for logs (e.g. 'simd, build/wasm/keyrate.simd.wasm'). */
   readonly detail?: string;
+  /** Label results carry (default: name; wasm: 'wasm-simd' | 'wasm-scalar'). */
+  readonly label?: string;
+  /** True for an adapter that is a CPU implementation (lavapipe, SwiftShader): used only when forced. */
+  readonly software?: boolean;
   /** Throwing marks the backend unavailable; the registry records the reason. */
   init(): Promise<void>;
   has(kernel: string): boolean;
   run<I, O>(kernel: string, input: I, opts?: RunOptions): Promise<O>;
+  /** Synchronous run (CPU backends: the optimisers of the amplified model call it per batch). */
+  runSync?<I, O>(kernel: string, input: I): O;
   dispose(): Promise<void>;
 }

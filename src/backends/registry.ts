@@ -9,17 +9,21 @@
  *   keyrate: backend wasm selected (<detail>)
  *   keyrate: backend wasm failed on leakage-objective (<error>); falling back to reference for this batch
  */
-import type { Backend, BackendName, RunOptions } from './backend.js';
-import { InputError } from '../errors.js';
-import { createReferenceBackend } from './reference/index.js';
+import { BACKEND_NAMES, type Backend, type BackendName, type RunOptions } from './backend.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
+import { createReferenceBackend, type ReferenceKernels } from './reference/index.js';
 import { createWasmBackend } from './wasm/index.js';
+
+export { BACKEND_NAMES };
 
 export type BackendPreference = 'auto' | BackendName;
 export type BackendLogger = (line: string) => void;
 
 /** Priority order tried by 'auto' (first available wins; later ones are the fallback chain). */
 export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'reference'];
-export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'webgpu', 'gpujs'];
+/** What `--backend` accepts in every command (gpujs is a bench-only comparison backend). */
+export const CLI_BACKENDS = ['auto', ...BACKEND_NAMES.filter((b) => b !== 'gpujs')] as const;
+export type CliBackend = 'auto' | Exclude<BackendName, 'gpujs'>;
 /** Precision each backend computes in, known before it is initialised (WGSL and gpu.js have no
  *  f64), so that an f64 consumer in 'auto' does not start a GPU device it cannot use. */
 export const BACKEND_PRECISION: Readonly<Record<BackendName, 'f64' | 'f32'>> = { reference: 'f64', wasm: 'f64', webgpu: 'f32', gpujs: 'f32' };
@@ -42,6 +46,12 @@ export interface ResolveOptions {
   requireF64?: boolean;
   /** A backend whose construction + init() takes longer is skipped (default 20000 ms). */
   initTimeoutMs?: number;
+  /** Model-supplied TS implementations the reference backend runs (src/kernels/evaluator.ts ModelKernels). */
+  references?: ReferenceKernels;
+  /** Under 'auto', accept a software (CPU) GPU adapter such as lavapipe or SwiftShader (default false: skipped). */
+  allowSoftwareGpu?: boolean;
+  /** Under 'auto', try these backends instead of AUTO_ORDER. */
+  order?: readonly BackendName[];
 }
 
 export interface SkippedBackend {
@@ -53,6 +63,8 @@ export interface RunResult<O> {
   value: O;
   /** The backend that computed `value`. */
   backend: BackendName;
+  /** Its label (e.g. 'wasm-simd'). */
+  label: string;
   /** Backends that threw for this batch before `backend` succeeded. */
   failed: { name: BackendName; error: string }[];
 }
@@ -64,39 +76,24 @@ export interface BackendSelection {
   readonly skipped: readonly SkippedBackend[];
   /** Run a kernel on the first backend that has it; on a throw, fall back down the chain. */
   run<O>(kernel: string, input: unknown, opts?: RunOptions): Promise<RunResult<O>>;
+  /** The same synchronously, over the backends that can run synchronously (CPU backends). */
+  runSync<O>(kernel: string, input: unknown): RunResult<O>;
   dispose(): Promise<void>;
 }
 
-/**
- * Dynamic import of an optional backend module owned elsewhere (specifier relative to this file);
- * a missing module or export throws, which the registry records as 'unavailable'.
- */
-export async function importOptional(spec: string, exportName: string): Promise<BackendFactory> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(spec)) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`module ${spec} not loadable (${(e as Error).message.split('\n')[0]})`);
-  }
-  const f = mod[exportName];
-  if (typeof f !== 'function') throw new Error(`module ${spec} has no export ${exportName}()`);
-  return f as BackendFactory;
-}
+/** Label a result carries for a backend (e.g. 'wasm-simd'). */
+export const labelOf = (b: Backend): string => b.label ?? b.name;
 
-// Specifiers kept in variables so tsc does not require the optional modules to exist.
-const WEBGPU_MODULE = './webgpu/index.js';
-const GPUJS_MODULE = './gpujs/index.js';
-
-function defaultFactory(name: BackendName): BackendFactory {
+function defaultFactory(name: BackendName, references?: ReferenceKernels): BackendFactory {
   switch (name) {
     case 'reference':
-      return createReferenceBackend;
+      return () => createReferenceBackend(references);
     case 'wasm':
       return () => createWasmBackend();
     case 'webgpu':
-      return async () => (await importOptional(WEBGPU_MODULE, 'createWebgpuBackend'))();
+      return async () => (await import('./webgpu/index.js')).createWebgpuBackend();
     case 'gpujs':
-      return async () => (await importOptional(GPUJS_MODULE, 'createGpujsBackend'))();
+      return async () => (await import('./gpujs/index.js')).createGpujsBackend();
   }
 }
 
@@ -117,7 +114,7 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
   if (pref !== 'auto' && !BACKEND_NAMES.includes(pref)) {
     throw new InputError('backend', ['auto', ...BACKEND_NAMES].join(' | '), pref);
   }
-  const order: BackendName[] = pref === 'auto' ? [...AUTO_ORDER] : pref === 'reference' ? ['reference'] : [pref, 'reference'];
+  const order: BackendName[] = pref === 'auto' ? [...(opts.order ?? AUTO_ORDER)] : pref === 'reference' ? ['reference'] : [pref, 'reference'];
   const backends: Backend[] = [];
   const skipped: SkippedBackend[] = [];
   for (const name of order) {
@@ -136,12 +133,13 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
         timer = setTimeout(() => reject(new Error(`init timed out after ${timeoutMs} ms`)), timeoutMs);
       });
       try {
-        b = await Promise.race([(async () => (await (opts.factories?.[name] ?? defaultFactory(name))()))(), timeout]);
+        b = await Promise.race([(async () => (await (opts.factories?.[name] ?? defaultFactory(name, opts.references))()))(), timeout]);
         await Promise.race([b.init(), timeout]);
       } finally {
         clearTimeout(timer);
       }
       if (opts.requireF64 && b.precision !== 'f64') reason = `precision ${b.precision}, f64 required`;
+      if (!reason && b.software && pref === 'auto' && !opts.allowSoftwareGpu) reason = `software adapter (${b.detail ?? 'CPU'}): a CPU implementation, used only when forced (--backend ${name})`;
       const missing = (opts.kernels ?? []).filter((k) => !b!.has(k));
       if (!reason && missing.length > 0) reason = `no kernel ${missing.join(', ')}`;
     } catch (e) {
@@ -149,7 +147,7 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
     }
     if (reason !== undefined) {
       if (b) await b.dispose().catch(() => undefined);
-      if (pref !== 'auto' && name === pref) throw new Error(`backend ${name} unavailable: ${reason}`);
+      if (pref !== 'auto' && name === pref) throw new BackendUnavailableError(name, reason);
       skipped.push({ name, reason });
       log(`backend ${name} skipped: ${reason}`);
       continue;
@@ -173,9 +171,29 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
         const b = chain[i]!;
         try {
           const value = await b.run<unknown, O>(kernel, input, ro);
-          return { value, backend: b.name, failed };
+          return { value, backend: b.name, label: labelOf(b), failed };
         } catch (e) {
-          if (isAbort(e, ro?.signal)) throw e;
+          if (isAbort(e, ro?.signal) || e instanceof InputError) throw e; // the same on every backend
+          failed.push({ name: b.name, error: oneLine(e) });
+          const next = chain[i + 1];
+          log(`backend ${b.name} failed on ${kernel} (${oneLine(e)})` +
+            (next ? `; falling back to ${next.name} for this batch` : '; no backend left'));
+          if (!next) throw e;
+        }
+      }
+      throw new Error('unreachable');
+    },
+    runSync<O>(kernel: string, input: unknown): RunResult<O> {
+      const failed: RunResult<O>['failed'] = [];
+      const chain = backends.filter((b) => b.runSync && b.has(kernel));
+      if (chain.length === 0) throw new Error(`no selected CPU backend has kernel ${kernel}`);
+      for (let i = 0; i < chain.length; i++) {
+        const b = chain[i]!;
+        try {
+          const value = b.runSync!<unknown, O>(kernel, input);
+          return { value, backend: b.name, label: labelOf(b), failed };
+        } catch (e) {
+          if (e instanceof InputError) throw e;
           failed.push({ name: b.name, error: oneLine(e) });
           const next = chain[i + 1];
           log(`backend ${b.name} failed on ${kernel} (${oneLine(e)})` +

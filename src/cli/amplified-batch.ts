@@ -1,6 +1,6 @@
 /**
  * `keyrate amplified batch`: Lf/L of [A] at fixed photons/windows for every line of a JSON-lines
- * file. Each line is computed on the chosen backend's batch kernel (src/backends/amplified-evaluator.ts,
+ * file. Each line is computed on the chosen backend's batch kernel (createEvaluator, src/runtime/evaluator.ts,
  * lines grouped by (G1, G2, leak)) and re-evaluated on the reference (`rate()` with fixed
  * parameters, the numbers of `amplified rate --json`); the output says which backend computed the
  * reported `rate` and whether it agrees with the reference within the stated tolerance.
@@ -8,10 +8,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { amplifiedEvaluator, checkAmplifiedBackend, type AmplifiedEvaluator } from '../backends/amplified-evaluator.js';
+import { checkBackendName, createEvaluator } from '../runtime/evaluator.js';
+import * as amp from '../models/amplified/index.js';
 import { check, checkWorkers, params } from '../validate.js';
-import { BATCH_TOLERANCE, batchLineError, batchLines, batchMethodSchema as methodSchema, parseBatchPoint, type ParsedPoint } from '../serve/shapes.js';
-import { openAtomic, type AtomicWriter } from '../util/atomic-write.js';
+import { BATCH_TOLERANCE, batchLineError, batchLines, batchMethodSchema as methodSchema, parseBatchPoint, type ParsedPoint } from '../models/amplified/batch.js';
+import { openAtomic, type AtomicWriter } from '../util/outputs.js';
 import { checkOutPath } from '../util/out-path.js';
 import { parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
@@ -21,7 +22,7 @@ export const MAX_BATCH_LINES = 1_000_000;
 /** Longest input line (bytes, without its line break). */
 export const MAX_LINE_BYTES = 64 * 1024;
 
-/** Agreement of the kernel value k with the reference r (src/serve/shapes.ts, shared with the service). */
+/** Agreement of the kernel value k with the reference r (src/models/amplified/batch.ts, shared with the service). */
 export { BATCH_TOLERANCE };
 
 /** Read the input's lines (without line breaks), refusing files over the limits (InputError 'input'). */
@@ -126,7 +127,7 @@ export function registerAmplifiedBatch(amplified: Command): void {
     .requiredOption('--encoding <enc>', "'photon-number' | 'phase'")
     .requiredOption('--input <points.jsonl>', 'one JSON object per line (see below)')
     .option('--out <results.jsonl>', 'write the JSON lines to this file (atomic) instead of stdout')
-    .option('--backend <name>', "batch kernel: 'auto' (wasm when it loads, else reference) | 'wasm' | 'reference'", 'auto')
+    .option('--backend <name>', "batch kernel: 'auto' (wasm when it loads, else reference) | 'wasm' | 'reference' (f64: webgpu only screens)", 'auto')
     .option('--workers <n>', 'accepted and validated, integer in [1, 256]; batch runs in one thread today')
     .option('--method <m>', "'exact' | 'paper' (photon-number Eve state)", 'exact')
     .addHelpText('after', HELP)
@@ -136,17 +137,12 @@ export function registerAmplifiedBatch(amplified: Command): void {
 async function runBatch(o: BatchOptions): Promise<void> {
   const encoding = check('encoding', params.encoding, o.encoding);
   const method = check('method', methodSchema, o.method);
-  checkAmplifiedBackend(o.backend);
+  checkBackendName(o.backend);
   if (o.workers !== undefined) checkWorkers(parseNumber('workers', o.workers));
   if (o.out !== undefined) checkOutPath('out', o.out, 'file');
   const lines = readInputLines(o.input);
-  let ev: AmplifiedEvaluator;
-  try {
-    ev = await amplifiedEvaluator(o.backend);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError('backend', "'auto' | 'reference' | 'wasm' (one that loads here)", o.backend, (e as Error).message);
-  }
+  // f64 only: the batch reports kernel values, so no screening backend
+  const ev = await createEvaluator({ ...amp.AMPLIFIED_KERNELS, screens: [] }, { backend: o.backend });
   const parsed = lines.map((t, i) => parseLine(t, i + 1));
 
   let sink: AtomicWriter | undefined;
@@ -183,6 +179,8 @@ async function runBatch(o: BatchOptions): Promise<void> {
     bar.stop();
     sink?.abort();
     throw e;
+  } finally {
+    await ev.close();
   }
   if (bad > 0) {
     process.stderr.write(`keyrate: amplified batch: ${bad} of ${parsed.length} lines invalid (error objects in the output)\n`);

@@ -1,19 +1,21 @@
 /**
  * `keyrate amplified ...`: key rates of the amplified line [A] (docs/amplified.md).
  */
-import { stringify } from 'csv-stringify/sync';
-import { writeAtomic } from '../util/atomic-write.js';
+import { csvText, writeAtomic } from '../util/outputs.js';
 import type { Command } from 'commander';
-import { InputError, renameParam } from '../errors.js';
+import { BackendUnavailableError, InputError, renameParam } from '../errors.js';
 import * as amp from '../models/amplified/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
 import { availableParallelism } from 'node:os';
 import { MAX_WORKERS, checkWorkers } from '../validate.js';
 import { createSegmentPool, segmentPoolAvailable } from '../sweep/runner.js';
+import { checkBackendName, createEvaluator } from '../runtime/evaluator.js';
+import type { KernelEvaluator } from '../kernels/evaluator.js';
+import { CLI_BACKENDS } from '../backends/registry.js';
 import { checkOutPath } from '../util/out-path.js';
 import { registerAmplifiedBatch } from './amplified-batch.js';
-import { rateJson } from '../serve/shapes.js';
+import { rateJson } from '../models/amplified/batch.js';
 
 interface Common {
   encoding: string;
@@ -54,7 +56,7 @@ function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
       ['windows', r.params.windows.map(formatNum).join(',')],
       ['G1, G2', `${formatNum(r.channel.G1)}, ${formatNum(r.channel.G2)}`],
       ['method', r.method],
-      ['backend', `${r.backend.search} (search), ${r.backend.evaluation} (reported values)`],
+      ['backend', `${r.backend.screen ? `${r.backend.screen} (screen), ` : ''}${r.backend.search} (search), ${r.backend.evaluation} (reported values)`],
       ['evaluations', r.evaluations],
       ['status', r.status],
       ['tolerance', `${formatNum(r.tolerance.estimated)} (${r.tolerance.method}${r.tolerance.converged ? '' : ', NOT converged'})`],
@@ -64,14 +66,32 @@ function rateTable(r: amp.AmplifiedRate & { eveAt?: number }): string {
 
 /** --workers: a RateMany on a worker pool (src/sweep/runner.ts createSegmentPool), or undefined
  *  for 1 (the main thread). Results do not depend on the number of workers. */
-async function withRateMany<T>(workers: string | undefined, fn: (many: amp.RateMany | undefined) => Promise<T>): Promise<T> {
+async function withRateMany<T>(workers: string | undefined, backend: string, fn: (many: amp.RateMany | undefined) => Promise<T>): Promise<T> {
   const n = workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', workers));
   if (n <= 1 || !segmentPoolAvailable()) return fn(undefined); // source runs (tsx): one thread, same numbers
   const pool = await createSegmentPool(n);
   try {
-    return await fn((inputs) => Promise.all(inputs.map((i) => pool.amplifiedRate(i))));
+    // each worker builds its own evaluator for `backend` (an evaluator does not cross threads)
+    return await fn((inputs) => Promise.all(inputs.map(({ evaluator: _e, ...i }) => pool.amplifiedRate(i, backend))));
   } finally {
     await pool.destroy();
+  }
+}
+
+/** The evaluator of an amplified command (--backend), closed after `fn`. A forced GPU backend
+ *  must have something to screen (photon-number optimisation), checked before a device is opened. */
+async function withEvaluator<T>(backend: string, fn: (ev: KernelEvaluator) => Promise<T>, use?: { encoding: string; optimize: boolean }): Promise<T> {
+  checkBackendName(backend);
+  if (backend === 'webgpu' && use && (use.encoding === 'phase' || !use.optimize)) {
+    throw new BackendUnavailableError(backend, use.optimize
+      ? 'no screening kernel for the phase encoding (amplified-screen is photon-number only)'
+      : 'nothing to screen: fixed photons and windows are evaluated in f64 on the reference (use --optimize)');
+  }
+  const ev = await createEvaluator(amp.modelKernels, { backend });
+  try {
+    return await fn(ev);
+  } finally {
+    await ev.close();
   }
 }
 
@@ -81,7 +101,7 @@ function addCommon(c: Command, eve: boolean): Command {
     .option('--span <km>', 'amplifier spacing (km)', '50')
     .option('--loss <xi>', 'loss coefficient (1/km, log10 units)', '0.02')
     .option('--method <m>', "'exact' | 'paper' (photon-number Eve state)", 'exact')
-    .option('--backend <name>', "optimiser backend: 'auto' (wasm when it loads, else reference) | 'wasm' | 'reference'; reported numbers are re-evaluated on the reference", 'auto')
+    .option('--backend <name>', `optimiser backend: ${CLI_BACKENDS.join(' | ')} ('auto': wasm when it loads, else reference); reported numbers are re-evaluated on the reference`, 'auto')
     .option('--json', 'JSON output');
   if (eve) c.requiredOption('--eve-at <km>', "Eve's position (km)");
   return c;
@@ -92,13 +112,14 @@ export function registerAmplified(program: Command): void {
   const a = program.command('amplified').description('amplified-line QKD [A]: key rates, worst case, supporting results');
 
   addCommon(a.command('rate').description('Lf/L at fixed or optimised photons/windows'), true)
-    .requiredOption('--leak <rE>', 'fraction of the signal taken by Eve, [0, 1)')
+    .requiredOption('--leak <leak>', 'fraction of the signal taken by Eve (r_E of [A]), [0, 1)')
     .option('--photons <list>', 'photon-number: g0^2,g1^2; phase: g^2')
     .option('--windows <list>', "photon-number: theta1,theta2,theta3,theta4; phase: theta1',theta2'")
     .option('--optimize', 'optimise photons and windows (default when none given)')
     .action((o: Common) =>
       runAction(async () => {
-        const r = await amp.rate({
+        const r = await withEvaluator(o.backend, (evaluator) => amp.rate({
+          evaluator,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           eveAt: parseNumber('eveAt', o.eveAt!),
@@ -109,35 +130,34 @@ export function registerAmplified(program: Command): void {
           windows: o.windows ? parseList('windows', o.windows) : undefined,
           optimize: o.optimize ? true : undefined,
           method: methodOf(o.method),
-          backend: o.backend,
-        });
+        }), { encoding: o.encoding, optimize: !!o.optimize || (o.photons === undefined && o.windows === undefined) });
         emit(!!o.json, rateJson(r), () => rateTable(r));
       }),
     );
 
   addCommon(a.command('worst-case').description("optimised Lf/L at Eve's worst position"), false)
-    .requiredOption('--leak <rE>', 'fraction of the signal taken by Eve, [0, 1)')
+    .requiredOption('--leak <leak>', 'fraction of the signal taken by Eve (r_E of [A]), [0, 1)')
     .option('--grid <n>', 'coarse grid points over the line (then refined to one span)', '21')
     .option('--workers <n>', 'worker threads over Eve positions (default: the number of cores; same results for any n)')
     .action((o: Common & { grid: string; workers?: string }) =>
       runAction(async () => {
         const bar = createProgress('worst-case', parseNumber('grid', o.grid) + 12);
         let last = 0;
-        const r = await withRateMany(o.workers, (rateMany) => amp.worstCase({
+        const r = await withEvaluator(o.backend, (evaluator) => withRateMany(o.workers, o.backend, (rateMany) => amp.worstCase({
           rateMany,
+          evaluator,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           leak: parseNumber('leak', o.leak),
           span: num('span', o.span),
           loss: num('loss', o.loss),
           method: methodOf(o.method),
-          backend: o.backend,
           gridPoints: parseNumber('grid', o.grid),
           onProgress: (d) => {
             bar.tick(d - last);
             last = d;
           },
-        }));
+        })), { encoding: o.encoding, optimize: true });
         bar.stop();
         emit(!!o.json, rateJson(r), () => rateTable(r) + '\n\n' + formatTable(['eveAt', 'Lf/L', 'status'], r.scan.map((s) => [s.eveAt, s.rate, s.status])));
       }),
@@ -154,8 +174,9 @@ export function registerAmplified(program: Command): void {
         if (o.out !== undefined) checkOutPath('out', o.out, 'file');
         const leaks = parseListOrRange('leak', o.leak);
         const bar = createProgress('curve', leaks.length);
-        const r = await withRateMany(o.workers, (rateMany) => amp.curve({
+        const r = await withEvaluator(o.backend, (evaluator) => withRateMany(o.workers, o.backend, (rateMany) => amp.curve({
           rateMany,
+          evaluator,
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           eveAt: num('eveAt', o.eveAt),
@@ -164,17 +185,16 @@ export function registerAmplified(program: Command): void {
           span: num('span', o.span),
           loss: num('loss', o.loss),
           method: methodOf(o.method),
-          backend: o.backend,
           onProgress: () => bar.tick(),
-        }));
+        })), { encoding: o.encoding, optimize: true });
         bar.stop();
         if (o.out) {
           const columns = ['leak', 'rate', 'eveAt', 'photons', 'windows', 'pCheck', 'iAB', 'chi', 'evaluations', 'status', 'converged', 'method', 'backend'];
           const rows = r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.join(' '), p.windows.join(' '), p.pCheck, p.iAB, p.chi, p.evaluations, p.status, p.converged, r.method, p.backend]);
-          const comment = `# keyrate amplified curve encoding=${r.encoding} distance=${o.distance} span=${o.span} loss=${o.loss} method=${r.method}\n`;
-          writeAtomic(o.out, comment + stringify(rows, { header: true, columns, cast: { boolean: (b) => String(b) } }));
+          const comment = `keyrate amplified curve encoding=${r.encoding} distance=${o.distance} span=${o.span} loss=${o.loss} method=${r.method}`;
+          writeAtomic(o.out, csvText(columns, rows, { comment }));
         }
-        emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons', 'status'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(','), p.status])));
+        emit(!!o.json, r, () => formatTable(['leak', 'Lf/L', 'eveAt', 'photons', 'status', 'backend (search)'], r.points.map((p) => [p.leak, p.rate, p.eveAt, p.photons.map(formatNum).join(','), p.status, p.backend])));
       }),
     );
 
@@ -182,7 +202,7 @@ export function registerAmplified(program: Command): void {
     .description('Bob-Eve photon-number correlation R_BE (Eqs. 117-127)')
     .requiredOption('--distance <km>', 'Alice-Bob distance (km)')
     .requiredOption('--eve-at <list>', "Eve's position(s) (km): list or range")
-    .requiredOption('--leak <rE>', 'leak rE')
+    .requiredOption('--leak <leak>', 'fraction of the signal taken by Eve (r_E of [A]), [0, 1)')
     .requiredOption('--photons <n>', '|gamma|^2')
     .option('--span <km>', 'amplifier spacing', '50')
     .option('--loss <xi>', 'loss coefficient', '0.02')

@@ -2,14 +2,28 @@
  * `keyrate leakage ...`: key rates under classical side-channel leakage [L] (docs/leakage.md).
  */
 import { availableParallelism } from 'node:os';
-import { writeAtomic } from '../util/atomic-write.js';
+import { csvText, writeAtomic } from '../util/outputs.js';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import * as lk from '../models/leakage/index.js';
 import { emit, formatNum, formatTable, parseList, parseListOrRange, parseNumber, runAction } from './common.js';
 import { createProgress } from './progress.js';
 import { checkOutPath } from '../util/out-path.js';
 import { checkWorkers, MAX_WORKERS } from '../validate.js';
+import { checkBackendName, createEvaluator } from '../runtime/evaluator.js';
+import type { KernelEvaluator } from '../kernels/evaluator.js';
+import { CLI_BACKENDS } from '../backends/registry.js';
+
+/** The evaluator of a leakage command (--backend, --workers), closed after `fn`. */
+async function withEvaluator<T>(o: { backend?: string; workers?: string }, fn: (ev: KernelEvaluator) => Promise<T>): Promise<T> {
+  const backend = checkBackendName(o.backend ?? 'auto');
+  const workers = checkWorkers(parseNumber('workers', o.workers ?? '1'));
+  const ev = await createEvaluator(lk.LEAKAGE_KERNELS, { backend, workers });
+  try {
+    return await fn(ev);
+  } finally {
+    await ev.close();
+  }
+}
 
 interface Base {
   dim: string;
@@ -34,7 +48,7 @@ function addBase(c: Command): Command {
 function addEval(c: Command): Command {
   return c
     .option('--objective <o>', "'joint' (p(e=?) I, Eq. 27) | 'conditional' (I)", 'joint')
-    .option('--backend <name>', "objective backend: 'auto' (webgpu -> wasm -> reference, f64 only) | 'reference' | 'wasm'", 'auto')
+    .option('--backend <name>', `objective backend: ${CLI_BACKENDS.join(' | ')} ('auto': wasm -> reference)`, 'auto')
     .option('--workers <n>', 'worker threads for large objective batches (1 = main thread only)', String(Math.min(MAX_WORKERS, availableParallelism())));
 }
 
@@ -48,16 +62,19 @@ export function registerLeakage(program: Command): void {
     .requiredOption('--leakage <L>', 'leakage probability in [0, 1)')
     .option('--tol <t>', 'bisection tolerance of the zero crossing', '1e-6')
     .option('--no-zero-crossing', 'closed forms only (no bisection of the computed rate)')
+    .option('--backend <name>', `backend of the zero crossing's rates: ${CLI_BACKENDS.join(' | ')}`, 'auto')
+    .option('--workers <n>', 'worker threads for large objective batches (1 = main thread only)', '1')
     .action((o: Base & { leakage: string; tol: string; zeroCrossing: boolean }) =>
       runAction(async () => {
-        const r = await lk.threshold({
+        const r = await withEvaluator(o, (evaluator) => lk.threshold({
           dim: int('dim', o.dim),
           parties: int('parties', o.parties),
           leakage: parseNumber('leakage', o.leakage),
           model: o.model as lk.LeakageModel,
           tol: parseNumber('tol', o.tol),
           zeroCrossing: o.zeroCrossing !== false,
-        });
+          evaluator,
+        }));
         const skipped = r.zeroCrossingDetail.skipped;
         if (skipped && o.zeroCrossing !== false) process.stderr.write(`keyrate: zero crossing not computed: ${skipped}\n`);
         emit(!!o.json, r, () =>
@@ -68,6 +85,7 @@ export function registerLeakage(program: Command): void {
               ['zero crossing (numerical)', r.zeroCrossing],
               ['separable bound', r.separableBound],
               ...(r.printedThreshold !== undefined ? [['printed (erroneous) v*', r.printedThreshold] as [string, number]] : []),
+              ['backend', r.backend],
             ],
           ),
         );
@@ -80,7 +98,7 @@ export function registerLeakage(program: Command): void {
     .option('--settings-search <s>', "'family' | 'general'", 'family')
     .action((o: Base & { leakage: string; visibility: string; settingsSearch: string }) =>
       runAction(async () => {
-        try {
+        await withEvaluator(o, async (evaluator) => {
           const r = await lk.rate({
             dim: int('dim', o.dim),
             parties: int('parties', o.parties),
@@ -89,8 +107,7 @@ export function registerLeakage(program: Command): void {
             model: o.model as lk.LeakageModel,
             objective: o.objective as lk.Objective,
             settingsSearch: o.settingsSearch as 'family',
-            backend: o.backend,
-            workers: checkWorkers(int('workers', o.workers ?? '1')),
+            evaluator,
           });
           emit(!!o.json, r, () =>
             formatTable(
@@ -103,12 +120,11 @@ export function registerLeakage(program: Command): void {
                 ['evaluations', r.evaluations],
                 ['status', `${r.status}${r.nanEvents ? ` (${r.nanEvents} NaN events)` : ''}`],
                 ['method', r.method],
+                ['backend', r.backend],
               ],
             ),
           );
-        } finally {
-          await lk.closeEvaluators();
-        }
+        });
       }),
     );
 
@@ -124,6 +140,7 @@ export function registerLeakage(program: Command): void {
         const visibilities = parseListOrRange('visibility', o.visibility);
         const bar = createProgress('leakage curve', leakages.length * visibilities.length, { quiet: !!o.quiet || !!o.json });
         try {
+          await withEvaluator(o, async (evaluator) => {
           const rows = await lk.curve({
             dim: int('dim', o.dim),
             parties: int('parties', o.parties),
@@ -131,22 +148,21 @@ export function registerLeakage(program: Command): void {
             visibilities,
             model: o.model as lk.LeakageModel,
             objective: o.objective as lk.Objective,
-            backend: o.backend,
-            workers: checkWorkers(int('workers', o.workers ?? '1')),
+            evaluator,
             onProgress: () => bar.tick(),
           });
           bar.stop();
           if (o.out) {
-            const csv = stringify(
-              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, JSON.stringify(r.settings), r.gamma.join(' '), r.evaluations, r.method, r.backend, JSON.stringify(r.tolerance), r.status, r.nanEvents]),
-              { header: true, columns: ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations', 'method', 'backend', 'tolerance', 'status', 'nanEvents'] },
+            const csv = csvText(
+              ['dim', 'parties', 'model', 'objective', 'leakage', 'visibility', 'rate', 'threshold', 'settings', 'gamma', 'evaluations', 'method', 'backend', 'tolerance', 'status', 'nanEvents'],
+              rows.map((r) => [r.dim, r.parties, r.model, r.objective, r.leakage, r.visibility, r.rate, r.threshold, r.settings, r.gamma.join(' '), r.evaluations, r.method, r.backend, r.tolerance, r.status, r.nanEvents]),
             );
             writeAtomic(o.out, csv);
           }
-          emit(!!o.json, rows, () => formatTable(['L', 'v', 'rate', 'v*'], rows.map((r) => [r.leakage, r.visibility, r.rate, r.threshold])));
+          emit(!!o.json, rows, () => formatTable(['L', 'v', 'rate', 'v*', 'backend'], rows.map((r) => [r.leakage, r.visibility, r.rate, r.threshold, r.backend])));
+          });
         } finally {
           bar.stop();
-          await lk.closeEvaluators();
         }
       }),
     );

@@ -7,7 +7,7 @@ import { registerLeakage } from './leakage.js';
 import { registerAmplified } from './amplified.js';
 import { registerSweep } from './sweep.js';
 import { registerFigures } from './figures.js';
-import { registerServe } from '../serve/command.js';
+import { registerServe } from './serve.js';
 import { version } from '../version.js';
 
 

@@ -3,6 +3,7 @@
  * `keyrate merge SHARD_DIR... --out DIR`
  * See docs/sweep.md.
  */
+import { jsonText } from '../util/outputs.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { runAction, parseNumber } from './common.js';
@@ -61,12 +62,17 @@ export function registerSweep(program: Command): void {
         });
         bar?.stop();
         const m = summary.manifest;
-        if (flags.json) process.stdout.write(JSON.stringify(m, null, 2) + '\n');
+        if (flags.json) process.stdout.write(jsonText(m));
         else {
           process.stdout.write(
-            `${summary.dir}: ${m.pointsDone}/${m.pointCount} points (grid ${m.gridSize}, range ${m.range.start}..${m.range.end - 1}), ` +
+            `${summary.dir}: ${m.status}, ${m.pointsDone}/${m.pointCount} points (grid ${m.gridSize}, range ${m.range.start}..${m.range.end - 1}), ` +
               `${summary.evaluated} evaluated now, ${m.errors} errors, checksum ${m.checksum?.value.slice(0, 16)}\n`,
           );
+        }
+        if (m.errors > 0) {
+          // failed rows hold their error; the sweep is not a success (manifest status 'failed')
+          process.stderr.write(`keyrate: sweep failed: ${m.errors} of ${m.pointCount} points failed${summary.firstError ? ` (first: ${summary.firstError})` : ''}; see the error column of ${summary.dir}/results.csv\n`);
+          process.exitCode = 1;
         }
       }),
     );
@@ -88,7 +94,7 @@ export function registerSweep(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        if (flags.json) process.stdout.write(JSON.stringify(r.manifest, null, 2) + '\n');
+        if (flags.json) process.stdout.write(jsonText(r.manifest));
         else process.stdout.write(`${r.out}: merged ${r.shards} shards, ${r.manifest.pointsDone} points, checksum ${r.manifest.checksum?.value.slice(0, 16)}\n`);
       }),
     );

@@ -6,6 +6,7 @@
  * Holevo bound without phase randomisation (Eq. 34). The numbers come from the amplified model's
  * naturalLosses(); this module only lays them out (x in metres).
  */
+import { MODELS } from '../models/registry.js';
 import { lineChart, type DataRow, type Figure, type FigureOptions, type Panel } from './render.js';
 
 export const FIG5_PARAMS = { mu: [9000, 11000] as [number, number], piece: 2e-4, loss: 0.02 };
@@ -16,9 +17,6 @@ export const FIG5_SERIES = [
   { key: 'holevoNoPR', label: 'Holevo bound, no PR (Eq. 34)' },
 ] as const;
 
-interface NaturalLossesRow { length: number; N: number; individual: number; collective: number; holevoPR: number; holevoNoPR: number }
-type NaturalLosses = (input: Record<string, unknown>) => { rows: NaturalLossesRow[]; criticalN?: unknown; q?: unknown; rl?: number };
-
 export const amplifiedFig5: Figure = {
   id: 'amplified-fig5',
   paper: 'A',
@@ -26,8 +24,7 @@ export const amplifiedFig5: Figure = {
   caption: 'Information Eve can obtain from natural losses vs the overall length of her detection device: individual measurements (Eq. 28), Holevo bound with phase randomisation (Eq. 37) and without (Eq. 34).',
   requires: ['amplified.naturalLosses'],
   async build(opts: FigureOptions): Promise<Panel[]> {
-    const mod = (await import('../models/amplified/index.js')) as unknown as Record<string, unknown>;
-    const fn = mod['naturalLosses'] as NaturalLosses;
+    const fn = (await MODELS.amplified.load()).naturalLosses;
     const n = opts.quick ? 9 : 41;
     // 0.2 m (one detector) .. 2 km, log-spaced; the model takes km.
     const metres = Array.from({ length: n }, (_, i) => Number((0.2 * 10 ** ((4 * i) / (n - 1))).toPrecision(12)));

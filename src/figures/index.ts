@@ -4,10 +4,13 @@
  */
 import { checkOutPath, ensureDir } from '../util/out-path.js';
 import { join } from 'node:path';
-import { writeAtomic } from '../util/atomic-write.js';
+import { jsonText, writeAtomic } from '../util/outputs.js';
 import { version } from '../version.js';
+import { getModel } from '../models/registry.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
 import { checkWorkers } from '../validate.js';
 import { createSegmentPool, segmentPoolAvailable } from '../sweep/runner.js';
+import { closeModelEvaluators } from '../sweep/model-evaluators.js';
 import { amplifiedFig1 } from './amplified-fig1.js';
 import { amplifiedFig5 } from './amplified-fig5.js';
 import { leakageFig1 } from './leakage-fig1.js';
@@ -32,11 +35,9 @@ export function figures(): Figure[] {
 /** Why a figure cannot be built now (a model function it needs is missing), or undefined. */
 export async function missingRequirement(fig: Figure): Promise<string | undefined> {
   for (const req of fig.requires) {
-    const [engine, fn] = req.split('.') as ['leakage' | 'amplified', string];
-    const mod = (engine === 'leakage'
-      ? await import('../models/leakage/index.js')
-      : await import('../models/amplified/index.js')) as unknown as Record<string, unknown>;
-    if (typeof mod[fn] !== 'function') return `src/models/${engine} does not export ${fn}() yet`;
+    const [engine, fn] = req.split('.') as [string, string];
+    const mod: object = await getModel(engine).load();
+    if (typeof Reflect.get(mod, fn) !== 'function') return `src/models/${engine} does not export ${fn}() yet`;
   }
   return undefined;
 }
@@ -49,6 +50,9 @@ export interface FigureReport {
   files: string[];
   series: Record<string, string[]>;
   points: number;
+  /** backends that computed the plotted points (as the model results name them); closed-form
+   *  figures: none */
+  backends: string[];
   seconds: number;
   notes: string[];
 }
@@ -72,7 +76,8 @@ export async function generateFigures(
     if (only && !only.some((o) => o === fig.id || panels.includes(o))) continue;
     const wants = only && !only.includes(fig.id) ? (panelId: string) => only.includes(panelId) : undefined;
     const t0 = performance.now();
-    const rep: FigureReport = { id: fig.id, label: fig.label, status: 'ok', files: [], series: {}, points: 0, seconds: 0, notes: [] };
+    const rep: FigureReport = { id: fig.id, label: fig.label, status: 'ok', files: [], series: {}, points: 0, backends: [], seconds: 0, notes: [] };
+    const backends = new Set<string>();
     const missing = await missingRequirement(fig);
     if (missing) {
       rep.status = 'skipped';
@@ -86,20 +91,25 @@ export async function generateFigures(
           rep.files.push(`${panel.id}.svg`, `${panel.id}.csv`);
           rep.series[panel.id] = [...new Set(panel.rows.map((r) => String(r['series'])))];
           rep.points += panel.rows.length;
+          for (const r of panel.rows) if (typeof r['backend'] === 'string') backends.add(r['backend']);
           rep.notes.push(...panel.notes.map((n) => `${panel.id}: ${n}`));
         }
       } catch (e) {
+        // a backend the user forced that cannot run is the command's error (one line, exit 2), not a figure's
+        if (e instanceof BackendUnavailableError || (e instanceof InputError && e.param === 'backend')) throw e;
         rep.status = 'failed';
         rep.reason = e instanceof Error ? e.message : String(e);
       }
     }
+    rep.backends = [...backends].sort();
     rep.seconds = Math.round((performance.now() - t0) / 10) / 100;
-    opts.log?.(`${fig.label} (${fig.id}): ${rep.status}${rep.reason ? ' — ' + rep.reason : ''} [${rep.seconds} s]`);
+    opts.log?.(`${fig.label} (${fig.id}): ${rep.status}${rep.reason ? ' — ' + rep.reason : ''}${rep.backends.length ? ` (backends: ${rep.backends.join(', ')})` : ''} [${rep.seconds} s]`);
     reports.push(rep);
   }
   } finally {
     await pool?.destroy();
+    await closeModelEvaluators();
   }
-  writeAtomic(join(out, 'figures.json'), JSON.stringify({ keyrate: version, quick: opts.quick, backend: opts.backend ?? 'auto', generatedAt: new Date().toISOString(), workers, figures: reports }, null, 2) + '\n');
+  writeAtomic(join(out, 'figures.json'), jsonText({ keyrate: version, quick: opts.quick, backend: opts.backend ?? 'auto', generatedAt: new Date().toISOString(), workers, figures: reports }));
   return reports;
 }

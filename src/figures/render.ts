@@ -4,11 +4,11 @@
  * `new vega.View(runtime, { renderer: 'none' }).toSVG()` (no canvas needed), and write the CSV
  * behind each chart.
  */
-import { stringify } from 'csv-stringify/sync';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { getEvaluator, type Point } from '../sweep/evaluators.js';
-import { toJsonSafe } from '../sweep/output.js';
+import { csvOfObjects } from '../util/outputs.js';
+import { MODELS } from '../models/registry.js';
 import { evaluatePoints } from '../sweep/points.js';
 import type { SegmentPool } from '../sweep/runner.js';
 
@@ -63,6 +63,7 @@ export async function curve(
 ): Promise<DataRow[]> {
   const ev = getEvaluator(engine, quantity);
   const points = values.map((v) => ({ ...base, [axis]: v }));
+  if (ev.checkBackend) for (const p of points) ev.checkBackend(p, opts.backend ?? 'auto');
   const results = await evaluatePoints(engine, quantity, points, { backend: opts.backend, optimize: opts.optimize, independent: opts.independent, pool: opts.pool });
   return points.map((p, i) => {
     const r = results[i]!;
@@ -70,6 +71,7 @@ export async function curve(
     const row: DataRow = { ...p };
     for (const c of ev.outputs) row[c] = r.outputs[c];
     row['ms'] = r.ms;
+    if (r.backend) row['backend'] = r.backend;
     return row;
   });
 }
@@ -128,12 +130,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** CSV of rows (nested values as JSON, non-finite numbers as text). */
 export function toCsv(columns: string[], rows: DataRow[]): string {
-  const cell = (v: unknown) => {
-    const s = toJsonSafe(v);
-    if (s === null) return '';
-    return typeof s === 'object' ? JSON.stringify(s) : String(s);
-  };
-  return stringify([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))], { eof: true, record_delimiter: 'unix' });
+  return csvOfObjects(columns, rows);
 }
 
 /**
@@ -148,7 +145,5 @@ export function gridWith(from: number, to: number, step: number, extra: number[]
 
 /** The leakage model's corrected closed-form threshold v* (uniform leakage), [L] Thm. 2 / SPEC.md 2. */
 export async function closedFormThreshold(dim: number, parties: number, leakage: number): Promise<number> {
-  const mod = (await import('../models/leakage/index.js')) as unknown as Record<string, unknown>;
-  const fn = mod['thresholdClosedForm'] as (d: number, n: number, l: number, m?: string) => number;
-  return fn(dim, parties, leakage, 'uniform');
+  return (await MODELS.leakage.load()).thresholdClosedForm(dim, parties, leakage, 'uniform');
 }

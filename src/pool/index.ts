@@ -26,8 +26,8 @@ import { checkBatchShape, type LeakageObjectiveBatch } from '../kernels/leakage-
 import { compileKernelModule, type WasmFlavor } from '../backends/wasm/load.js';
 import type { WasmModule } from '../backends/wasm/wa.js';
 import type { PoolAmplifiedTask, PoolGridMinTask, PoolTask, PoolWorkerData } from './types.js';
-import { AMPLIFIED_STRIDE, checkAmplifiedShape, type AmplifiedRateInput, type AmplifiedRateOutput } from '../backends/amplified.js';
-import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from '../backends/grid-min/spec.js';
+import { AMPLIFIED_STRIDE, checkAmplifiedShape, type AmplifiedRateInput, type AmplifiedRateOutput } from '../kernels/amplified-rate/spec.js';
+import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from '../kernels/leakage-grid-min/spec.js';
 
 export type { PoolTask, PoolGridMinTask, PoolAmplifiedTask, PoolWorkerData } from './types.js';
 
@@ -66,12 +66,12 @@ export interface LeakagePool {
   readonly engine: string;
   /** Evaluate a batch across the workers; same contract and result as the single-thread kernel. */
   evaluate(batch: LeakageObjectiveBatch, opts?: PoolEvaluateOptions): Promise<Float64Array>;
-  /** 'leakage-grid-min' across the workers, chunked by problems (src/backends/grid-min/spec.ts). */
+  /** 'leakage-grid-min' across the workers, chunked by problems (src/kernels/leakage-grid-min/spec.ts). */
   gridMin(input: LeakageGridMinInput, opts?: { signal?: AbortSignal }): Promise<LeakageGridMinOutput>;
   /**
-   * 'amplified-rate' (src/backends/amplified.ts) across the workers, chunked by points (each point
-   * is ms-scale: quadratures): the wasm port (assembly/amplified) on engine 'wasm', the amplified
-   * model's TS batch evaluator on engine 'reference'.
+   * 'amplified-rate' (src/kernels/amplified-rate/spec.ts) across the workers, chunked by points (each point
+   * is ms-scale: quadratures): the wasm port (assembly/amplified), engine 'wasm' only (the TS twin
+   * is the amplified model's code, run in the calling thread by the reference backend).
    */
   amplifiedRate(input: AmplifiedRateInput, opts?: { signal?: AbortSignal; chunkPoints?: number }): Promise<AmplifiedRateOutput>;
   /** Chunks retried after a worker failure since creation. */
@@ -282,6 +282,7 @@ export async function createLeakagePool(opts: LeakagePoolOptions = {}): Promise<
     },
     async amplifiedRate(input, ro = {}) {
       if (closed) throw new Error('pool is closed');
+      if (engine === 'reference') throw new Error('amplified-rate runs on the pool on the wasm engine only');
       const points = checkAmplifiedShape(input);
       if (ro.signal?.aborted) throw abortError(ro.signal);
       const stride = AMPLIFIED_STRIDE[input.fixed.encoding];

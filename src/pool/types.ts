@@ -1,8 +1,8 @@
 /** Messages between the pool (src/pool/index.ts) and its workers (src/pool/worker.ts). */
 import type { LeakageObjectiveBatch } from '../kernels/leakage-objective/spec.js';
 import type { WasmModule } from '../backends/wasm/wa.js';
-import type { LeakageGridMinInput } from '../backends/grid-min/spec.js';
-import type { AmplifiedRateInput } from '../backends/amplified.js';
+import type { LeakageGridMinInput } from '../kernels/leakage-grid-min/spec.js';
+import type { AmplifiedRateInput } from '../kernels/amplified-rate/spec.js';
 
 export interface PoolWorkerData {
   /** Compiled keyrate module (structured-cloned to each worker, instantiated once there). */

@@ -5,11 +5,10 @@
  * used when no module is given (engine 'reference').
  */
 import { workerData } from 'piscina';
-import { WasmLeakageKernel } from '../backends/wasm/kernel.js';
+import { WasmLeakageKernel } from '../backends/wasm/leakage.js';
 import { leakageObjectiveReference } from '../kernels/leakage-objective/reference.js';
-import { leakageGridMinReference } from '../backends/grid-min/reference.js';
-import { amplifiedRateReference } from '../backends/amplified.js';
-import { WasmAmplifiedKernel } from '../backends/wasm/amplified.js';
+import { leakageGridMinReference } from '../kernels/leakage-grid-min/reference.js';
+import { WasmAmplifiedKernel } from '../backends/wasm/amplified-rate.js';
 import type { PoolAmplifiedTask, PoolGridMinTask, PoolTask, PoolWorkerData } from './types.js';
 
 const data = (workerData ?? {}) as PoolWorkerData;
@@ -24,13 +23,11 @@ export default function run(task: PoolTask | PoolGridMinTask | PoolAmplifiedTask
   }
   if (data.testChunkDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, data.testChunkDelayMs);
   if (task.kind === 'amplified-rate') {
-    // wasm engine: the AssemblyScript port (assembly/amplified); reference engine: the model's TS
-    // evaluator. Returns the inner evaluation count.
-    if (data.module) {
-      amplified ??= WasmAmplifiedKernel.fromModule(data.module);
-      return amplified.run(task.input, task.out).evaluations;
-    }
-    return amplifiedRateReference(task.input, task.out).then((r) => r.evaluations);
+    // the AssemblyScript port (assembly/amplified); returns the inner evaluation count
+    // (its TS twin is the amplified model's code, which a worker of this layer does not load)
+    if (!data.module) throw new Error('amplified-rate runs in pool workers on the wasm engine only');
+    amplified ??= WasmAmplifiedKernel.fromModule(data.module);
+    return amplified.run(task.input, task.out).evaluations;
   }
   if (task.kind === 'leakage-grid-min') {
     const r = kernel ? kernel.gridMin(task.input) : leakageGridMinReference(task.input);

@@ -7,10 +7,17 @@ import { InputError } from '../errors.js';
 import { checkObject } from '../validate.js';
 import * as lk from '../models/leakage/index.js';
 import * as amp from '../models/amplified/index.js';
-import { amplifiedEvaluator } from '../backends/amplified-evaluator.js';
+import { evaluatorFor } from '../sweep/model-evaluators.js';
 import { batchEnvelope, schemas, type ComputeMethod } from './schemas.js';
-import { batchLines, parseBatchPoint, rateJson, type BatchLine } from './shapes.js';
+import { batchLines, parseBatchPoint, rateJson, type BatchLine } from '../models/amplified/batch.js';
 import type { z } from 'zod';
+
+/** The body with its `backend` (default 'auto') replaced by that backend's evaluator (one warm
+ *  evaluator per (model, backend) per thread, src/sweep/model-evaluators.ts). */
+async function withEvaluator(set: 'leakage' | 'amplified', body: Body): Promise<Body> {
+  const { backend, ...rest } = body;
+  return { ...rest, evaluator: await evaluatorFor(set, (backend as string | undefined) ?? 'auto') };
+}
 
 export interface ComputeHooks {
   /** progress of curve / repeaters / worst-case / batch: points done, points in all */
@@ -35,19 +42,19 @@ export async function compute(method: ComputeMethod, raw: unknown, hooks: Comput
   const progress = hooks.onProgress ? { onProgress: hooks.onProgress } : {};
   switch (method) {
     case 'leakage.threshold':
-      return lk.threshold(body as never);
+      return lk.threshold((await withEvaluator('leakage', body)) as never);
     case 'leakage.rate':
-      return lk.rate(body as never);
+      return lk.rate((await withEvaluator('leakage', body)) as never);
     case 'leakage.curve':
-      return lk.curve({ ...(body as never as lk.CurveInput), ...progress });
+      return lk.curve({ ...((await withEvaluator('leakage', body)) as never as lk.CurveInput), ...progress });
     case 'leakage.repeaters':
-      return lk.repeaters({ ...(body as never as lk.RepeatersInput), ...progress });
+      return lk.repeaters({ ...((await withEvaluator('leakage', body)) as never as lk.RepeatersInput), ...progress });
     case 'amplified.rate':
-      return rateJson(await amp.rate(body as never));
+      return rateJson(await amp.rate((await withEvaluator('amplified', body)) as never));
     case 'amplified.worst-case':
-      return rateJson(await amp.worstCase({ ...(body as never as amp.WorstCaseInput), ...progress, ...(hooks.rateMany ? { rateMany: hooks.rateMany } : {}) }));
+      return rateJson(await amp.worstCase({ ...((await withEvaluator('amplified', body)) as never as amp.WorstCaseInput), ...progress, ...(hooks.rateMany ? { rateMany: hooks.rateMany } : {}) }));
     case 'amplified.curve':
-      return amp.curve({ ...(body as never as amp.CurveInput), ...progress, ...(hooks.rateMany ? { rateMany: hooks.rateMany } : {}) });
+      return amp.curve({ ...((await withEvaluator('amplified', body)) as never as amp.CurveInput), ...progress, ...(hooks.rateMany ? { rateMany: hooks.rateMany } : {}) });
     case 'amplified.batch':
       return batch(body, hooks);
     case 'amplified.correlation':
@@ -64,14 +71,7 @@ export async function compute(method: ComputeMethod, raw: unknown, hooks: Comput
 async function batch(body: Body, hooks: ComputeHooks): Promise<BatchLine[]> {
   const encoding = body['encoding'] as amp.Encoding;
   const method = (body['method'] as amp.Method | undefined) ?? 'exact';
-  const backend = (body['backend'] as string | undefined) ?? 'auto';
-  let ev;
-  try {
-    ev = await amplifiedEvaluator(backend);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError('backend', "'auto' | 'reference' | 'wasm' (one that loads here)", backend, (e as Error).message);
-  }
+  const ev = await evaluatorFor('amplified', (body['backend'] as string | undefined) ?? 'auto', { screening: false });
   const points = body['points'] as unknown[];
   const parsed = points.map((p, i) => parseBatchPoint(p, i + 1));
   const out: BatchLine[] = [];

@@ -12,6 +12,7 @@ import type { AmplifiedRate, RateInput } from '../models/amplified/model.js';
 import type { SegmentPool } from '../sweep/runner.js';
 import { evaluateSegment, type PointResult, type SegmentTask } from '../sweep/segment.js';
 import { compute, fromOutcome, type Outcome } from './compute.js';
+import { closeModelEvaluators, evaluatorFor } from '../sweep/model-evaluators.js';
 import type { ComputeMethod } from './schemas.js';
 
 export interface CallOptions {
@@ -24,7 +25,9 @@ export interface Executor {
   readonly mode: 'pool' | 'in-process';
   readonly threads: number;
   compute(method: ComputeMethod, body: unknown, opts?: CallOptions): Promise<unknown>;
-  amplifiedRate(input: RateInput, signal?: AbortSignal): Promise<AmplifiedRate>;
+  /** one amplified rate() on `backend`'s evaluator of the computing thread (RateInput without its
+   *  evaluator: an evaluator does not cross threads) */
+  amplifiedRate(input: Omit<RateInput, 'evaluator'>, backend: string, signal?: AbortSignal): Promise<AmplifiedRate>;
   /** The pool as the sweep runner takes it (destroy() is a no-op: the pool outlives the sweep). */
   segmentPool(signal?: AbortSignal): SegmentPool;
   close(): Promise<void>;
@@ -81,7 +84,8 @@ export async function createExecutor(threads: number): Promise<Executor> {
       throw e;
     }
   };
-  const amplifiedRate = async (input: RateInput, signal?: AbortSignal) => fromOutcome(await run<Outcome>(input, 'amplifiedRate', signal)) as AmplifiedRate;
+  const amplifiedRate = async (input: Omit<RateInput, 'evaluator'>, backend: string, signal?: AbortSignal) =>
+    fromOutcome(await run<Outcome>({ input, backend }, 'amplifiedRate', signal)) as AmplifiedRate;
   return {
     mode: 'pool',
     threads,
@@ -91,7 +95,8 @@ export async function createExecutor(threads: number): Promise<Executor> {
         return raceAbort(
           compute(method, body, {
             ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-            rateMany: (inputs) => Promise.all(inputs.map((i) => amplifiedRate(i, opts.signal))),
+            // each position's rate() in the pool, on the request's backend there
+            rateMany: (inputs) => Promise.all(inputs.map(({ evaluator: _e, ...i }) => amplifiedRate(i, backendOf(body), opts.signal))),
           }),
           opts.signal,
         );
@@ -113,7 +118,7 @@ export async function createExecutor(threads: number): Promise<Executor> {
     segmentPool(signal) {
       return {
         run: (task: SegmentTask) => run<PointResult[]>(task, 'segment', signal),
-        amplifiedRate: (input: RateInput) => amplifiedRate(input, signal),
+        amplifiedRate: (input, backend) => amplifiedRate(input, backend, signal),
         destroy: async () => {},
       };
     },
@@ -129,17 +134,23 @@ function inProcess(): Executor {
       const signal = opts.signal;
       return raceAbort(compute(method, body, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), shouldStop: () => !!signal?.aborted }), signal);
     },
-    amplifiedRate: async (input, signal) => {
+    amplifiedRate: async (input, backend, signal) => {
       const { rate } = await import('../models/amplified/model.js');
-      return raceAbort(rate(input), signal);
+      return raceAbort((async () => rate({ ...input, evaluator: await evaluatorFor('amplified', backend) }))(), signal);
     },
     segmentPool(signal) {
       return {
         run: (task) => raceAbort(evaluateSegment(task), signal),
-        amplifiedRate: (input) => this.amplifiedRate(input, signal),
+        amplifiedRate: (input, backend) => this.amplifiedRate(input, backend, signal),
         destroy: async () => {},
       };
     },
-    close: async () => {},
+    close: () => closeModelEvaluators(),
   };
+}
+
+/** The backend a request names (default 'auto'; validated with the body). */
+function backendOf(body: unknown): string {
+  const b = (body as { backend?: unknown } | null)?.backend;
+  return typeof b === 'string' ? b : 'auto';
 }

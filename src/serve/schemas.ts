@@ -11,19 +11,21 @@ import { curveSchema as lkCurve, rateSchema as lkRate, repeatersSchema as lkRepe
 import { rateSchema as ampRateTypes } from '../models/amplified/model.js';
 import { corrSchema, plobSchema, precSchema } from '../models/amplified/supporting.js';
 import { naturalLossesSchema } from '../models/amplified/natural-losses.js';
-import { AMPLIFIED_BACKENDS } from '../backends/amplified-evaluator.js';
-import { batchMethodSchema, batchPointSchema } from './shapes.js';
+import { CLI_BACKENDS } from '../runtime/evaluator.js';
+import { batchMethodSchema, batchPointSchema } from '../models/amplified/batch.js';
 import { MAX_CURVE_POINTS } from '../models/leakage/index.js';
 
 type Obj = z.ZodObject<z.ZodRawShape>;
 
-/** Keys a JSON request cannot (functions) or may not (server resources) set. */
-const SERVER_KEYS = ['evaluate', 'onProgress', 'rateMany', 'workers'] as const;
+/** Keys a JSON request cannot (functions, evaluators) or may not (server resources) set. */
+const SERVER_KEYS = ['evaluate', 'evaluator', 'onProgress', 'rateMany', 'workers'] as const;
 
+/** The library's schema without the server's keys; `backend` names the evaluator's backend here. */
 function withoutServerKeys(s: Obj): Obj {
   const drop: Record<string, true> = {};
   for (const k of SERVER_KEYS) if (k in s.shape) drop[k] = true;
-  return s.omit(drop as never) as unknown as Obj;
+  const kept = s.omit(drop as never) as unknown as Obj;
+  return ('backend' in kept.shape ? kept.extend({ backend: serviceBackend }) : kept) as unknown as Obj;
 }
 
 /**
@@ -38,14 +40,14 @@ function amplifiedBody(entry: keyof typeof amplifiedKeys, optional: string[], ex
   const types = ampRateTypes.shape as z.ZodRawShape;
   const shape: Record<string, z.ZodType> = {};
   for (const [k, v] of Object.entries(keys)) {
-    const typed = extra[k] ?? (k === 'backend' ? amplifiedBackend : types[k]) ?? v;
+    const typed = extra[k] ?? (k === 'backend' ? serviceBackend : types[k]) ?? v;
     shape[k] = optional.includes(k) ? (typed as z.ZodType).optional() : (typed as z.ZodType);
   }
   return z.object(shape).strict() as unknown as Obj;
 }
 
-/** The model accepts these names (checkAmplifiedBackend, src/backends/amplified-evaluator.ts). */
-const amplifiedBackend = ranged(z.enum(AMPLIFIED_BACKENDS), AMPLIFIED_BACKENDS.join(' | ')).optional();
+/** The backend of a request's evaluator (src/runtime/evaluator.ts createEvaluator; default 'auto'). */
+const serviceBackend = ranged(z.enum(CLI_BACKENDS), CLI_BACKENDS.join(' | ')).optional();
 
 export const schemas = {
   'leakage.threshold': withoutServerKeys(lkThreshold),
@@ -64,7 +66,7 @@ export const schemas = {
   'amplified.batch': z.object({
     encoding: params.encoding,
     method: batchMethodSchema.optional(),
-    backend: amplifiedBackend,
+    backend: serviceBackend,
     points: ranged(z.array(batchPointSchema).min(1).max(100_000), 'a list of 1 to 100000 points {distance, eveAt, leak, photons, windows, span?, loss?}'),
   }).strict(),
   'amplified.correlation': corrSchema,

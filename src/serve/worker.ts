@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { compute, toOutcomeError, type Outcome } from './compute.js';
 import type { ComputeMethod } from './schemas.js';
 import { evaluateSegment, type SegmentTask } from '../sweep/segment.js';
+import { evaluatorFor } from '../sweep/model-evaluators.js';
 
 export interface ComputeTask {
   method: ComputeMethod;
@@ -25,10 +26,11 @@ export default async function run(task: ComputeTask): Promise<Outcome> {
   }
 }
 
-export async function amplifiedRate(input: Record<string, unknown>): Promise<Outcome> {
+export async function amplifiedRate(task: { input: Record<string, unknown>; backend: string }): Promise<Outcome> {
   try {
     const { rate } = await import('../models/amplified/model.js');
-    return { ok: true, value: await rate(input as unknown as Parameters<typeof rate>[0]) };
+    const input = { ...(task.input as unknown as Parameters<typeof rate>[0]), evaluator: await evaluatorFor('amplified', task.backend) };
+    return { ok: true, value: await rate(input) };
   } catch (e) {
     return toOutcomeError(e);
   }

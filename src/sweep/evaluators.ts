@@ -2,11 +2,16 @@
  * Pluggable evaluator registry for sweeps: (engine, quantity) -> an async function of one grid
  * point returning a flat record of outputs, plus the parameters it accepts (SPEC.md section 1
  * names) and an optional warm-start hook. The sweep runner knows nothing about the physics; the
- * model modules are loaded lazily (dynamic import) so a sweep of one engine never pays for the other.
+ * model modules come from the model registry (src/models/registry.ts, loaded lazily so a sweep of
+ * one engine never pays for the other) and are called with typed inputs.
  */
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { BackendUnavailableError, InputError } from '../errors.js';
 import { params as P, ranged, type Ranged } from '../validate.js';
+import type { KernelEvaluator } from '../kernels/evaluator.js';
+import { MODELS } from '../models/registry.js';
+import type { LeakageModel, Objective, Settings } from '../models/leakage/index.js';
+import type { Encoding, Method, SearchOptions } from '../models/amplified/index.js';
 
 /** A parameter value at a grid point. */
 export type Scalar = number | string | boolean;
@@ -25,8 +30,10 @@ export interface ParamDef {
 }
 
 export interface EvalContext {
-  /** Backend requested on the command line (`auto` lets the model choose). */
+  /** Backend requested on the command line (`auto` lets the registry choose). */
   readonly backend: string;
+  /** The evaluator of this engine on that backend (absent for the test engine). */
+  readonly evaluator?: KernelEvaluator;
   /** The spec's per-point optimisation settings, validated by `Evaluator.optimize`. */
   readonly optimize: Record<string, unknown>;
   /** Seed from the previous point of the same warm-start chain (see `warmStart`), if any. */
@@ -51,6 +58,9 @@ export interface Evaluator {
   readonly optimize?: z.ZodObject<z.ZodRawShape>;
   /** Cross-parameter checks of a whole point, run over the entire grid before any evaluation. */
   validatePoint?(point: Point): void;
+  /** Can `backend` contribute to this point (a forced GPU backend needs something to screen)?
+   *  Throws BackendUnavailableError otherwise; run over the entire grid before any evaluation. */
+  checkBackend?(point: Point, backend: string): void;
   evaluate(point: Point, ctx: EvalContext): Promise<EvalResult>;
   /**
    * Warm start: derive a seed for `next` from the previous point of the same chain and its
@@ -61,45 +71,24 @@ export interface Evaluator {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Model module shapes (loaded lazily; checked at run time so this file compiles while the model
-// files are being written, and a missing export gives a clear error instead of a crash).
+// Typed access to a point's values (validated against the evaluator's params before any evaluation)
 
-type AnyFn = (input: Record<string, unknown>) => unknown;
+const num = (point: Point, k: string): number => Number(point[k]);
+const str = (point: Point, k: string): string => String(point[k]);
+const optNum = (point: Point, k: string): number | undefined => (point[k] === undefined ? undefined : Number(point[k]));
 
-async function modelFunction(engine: 'leakage' | 'amplified', name: string): Promise<AnyFn> {
-  const mod = (engine === 'leakage'
-    ? await import('../models/leakage/index.js')
-    : await import('../models/amplified/index.js')) as unknown as Record<string, unknown>;
-  const fn = mod[name];
-  if (typeof fn !== 'function') {
-    throw new Error(`the ${engine} model does not export ${name}() (src/models/${engine}/index.ts)`);
-  }
-  return fn as AnyFn;
-}
-
-function pick(result: unknown, keys: readonly string[]): Outputs {
-  const r = (result ?? {}) as Record<string, unknown>;
+function pick(result: object, keys: readonly string[]): Outputs {
+  const r = result as Readonly<Record<string, unknown>>;
   const out: Outputs = {};
   for (const k of keys) if (r[k] !== undefined) out[k] = r[k];
   return out;
 }
 
-/** The backend a model result names: a string (leakage) or { search, evaluation } (amplified). */
-function backendOf(result: unknown): string | undefined {
-  const b = (result as { backend?: unknown } | null)?.backend;
-  if (typeof b === 'string') return b;
-  if (b && typeof b === 'object' && 'search' in b) {
-    const { search, evaluation } = b as { search: string; evaluation: string };
-    return search === evaluation ? search : `${search} (search), ${evaluation} (values)`;
-  }
-  return undefined;
+/** The backend an amplified result names: { search, evaluation }. */
+function amplifiedBackend(b: { screen?: string; search: string; evaluation: string }): string {
+  const s = b.search === b.evaluation && !b.screen ? b.search : `${b.search} (search), ${b.evaluation} (values)`;
+  return b.screen ? `${b.screen} (screen), ${s}` : s;
 }
-
-/** Model inputs: the point plus the optimisation settings and the backend (default 'auto'). */
-function modelInput(point: Point, ctx: EvalContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...point, ...ctx.optimize, ...extra, backend: ctx.backend };
-}
-
 
 // ---------------------------------------------------------------------------------------------
 // [L] leakage
@@ -118,12 +107,28 @@ const leakageThreshold: Evaluator = {
   params: leakageBase,
   // threshold: corrected closed form; zeroCrossing: bisection of the computed rate (model default tol).
   outputs: ['threshold', 'separableBound', 'zeroCrossing', 'printedThreshold', 'zeroCrossingDetail'],
-  async evaluate(point) {
-    const fn = await modelFunction('leakage', 'threshold');
-    const r = await fn({ ...point });
-    return { outputs: pick(r, this.outputs), backend: backendOf(r) };
+  async evaluate(point, ctx) {
+    const m = await MODELS.leakage.load();
+    const r = await m.threshold({
+      dim: num(point, 'dim'), parties: num(point, 'parties'), leakage: num(point, 'leakage'),
+      model: str(point, 'model') as LeakageModel, ...(ctx.evaluator ? { evaluator: ctx.evaluator } : {}),
+    });
+    return { outputs: pick(r, this.outputs), backend: r.backend };
   },
 };
+
+const leakageRateOptimize = z.object({
+  settingsSearch: ranged(z.enum(['family', 'general']), "'family' | 'general'").optional(),
+  eve: ranged(z.object({
+    grid: z.number().int().min(2).max(64).optional(),
+    starts: z.number().int().min(1).max(256).optional(),
+    maxIter: z.number().int().min(0).optional(),
+    stepTol: z.number().gt(0).optional(),
+  }).strict(), '{grid: 2..64, starts: 1..256, maxIter >= 0, stepTol > 0}').optional(),
+  angleTol: ranged(z.number().gt(0), '> 0 rad').optional(),
+  samples: ranged(z.number().int().min(0), 'integer >= 0').optional(),
+  seed: ranged(z.number().int(), 'an integer').optional(),
+}).strict();
 
 const leakageRate: Evaluator = {
   engine: 'leakage',
@@ -136,22 +141,18 @@ const leakageRate: Evaluator = {
   },
   outputs: ['rate', 'settings', 'gamma', 'objectiveValue', 'q', 'settingsSearch', 'evaluations', 'method', 'tolerance'],
   // Options of src/models/leakage rate(): settings search and Eve's optimiser.
-  optimize: z.object({
-    settingsSearch: ranged(z.enum(['family', 'general']), "'family' | 'general'").optional(),
-    eve: ranged(z.object({
-      grid: z.number().int().min(2).max(64).optional(),
-      starts: z.number().int().min(1).max(256).optional(),
-      maxIter: z.number().int().min(0).optional(),
-      stepTol: z.number().gt(0).optional(),
-    }).strict(), '{grid: 2..64, starts: 1..256, maxIter >= 0, stepTol > 0}').optional(),
-    angleTol: ranged(z.number().gt(0), '> 0 rad').optional(),
-    samples: ranged(z.number().int().min(0), 'integer >= 0').optional(),
-    seed: ranged(z.number().int(), 'an integer').optional(),
-  }).strict(),
+  optimize: leakageRateOptimize,
   async evaluate(point, ctx) {
-    const fn = await modelFunction('leakage', 'rate');
-    const r = await fn(modelInput(point, ctx, ctx.seed !== undefined ? { start: ctx.seed } : {}));
-    return { outputs: pick(r, this.outputs), backend: backendOf(r) };
+    const m = await MODELS.leakage.load();
+    const o = leakageRateOptimize.parse(ctx.optimize);
+    const r = await m.rate({
+      dim: num(point, 'dim'), parties: num(point, 'parties'), leakage: num(point, 'leakage'), visibility: num(point, 'visibility'),
+      model: str(point, 'model') as LeakageModel, objective: str(point, 'objective') as Objective,
+      ...o,
+      ...(ctx.seed !== undefined ? { start: ctx.seed as Settings } : {}),
+      ...(ctx.evaluator ? { evaluator: ctx.evaluator } : {}),
+    });
+    return { outputs: pick(r, this.outputs), backend: r.backend };
   },
   warmStart(previous) {
     // Previous optimal measurement settings seed the honest parties' maximisation.
@@ -201,22 +202,43 @@ const searchShape = {
 };
 const SEARCH_KEYS = ['samples', 'starts', 'maxIter', 'ftol', 'gtol', 'agree', 'local', 'seed'] as const;
 
-/** Model input for [A]: point + method + search options (+ warm start in unit-box coordinates). */
-function amplifiedInput(point: Point, ctx: EvalContext, extraKeys: readonly string[] = []): Record<string, unknown> {
-  const o = ctx.optimize;
-  const search: Record<string, unknown> = {};
-  for (const k of SEARCH_KEYS) if (o[k] !== undefined) search[k] = o[k];
-  if (Array.isArray(ctx.seed)) search['warm'] = [ctx.seed];
-  const input: Record<string, unknown> = { ...point, optimize: search, backend: ctx.backend };
-  if (o['method'] !== undefined) input['method'] = o['method'];
-  for (const k of extraKeys) if (o[k] !== undefined) input[k] = o[k];
-  return input;
+const amplifiedOptimize = z.object(searchShape).strict();
+const worstCaseOptimize = z.object({
+  ...searchShape,
+  gridPoints: ranged(z.number().int().min(2), 'integer >= 2').optional(),
+  refine: ranged(z.boolean(), 'true | false').optional(),
+}).strict();
+
+/** A forced webgpu screens only the photon-number encoding (amplified-screen). */
+function amplifiedScreenable(point: Point, backend: string): void {
+  if (backend === 'webgpu' && point['encoding'] === 'phase') {
+    throw new BackendUnavailableError(backend, 'no screening kernel for the phase encoding (amplified-screen is photon-number only)');
+  }
+}
+
+/** Model input for [A]: the point's line, method + search options (+ warm start in unit-box coordinates). */
+function amplifiedInput(point: Point, ctx: EvalContext) {
+  const o = worstCaseOptimize.parse(ctx.optimize);
+  const search: SearchOptions = {};
+  for (const k of SEARCH_KEYS) if (o[k] !== undefined) (search as Record<string, unknown>)[k] = o[k];
+  if (Array.isArray(ctx.seed)) search.warm = [ctx.seed as number[]];
+  return {
+    encoding: str(point, 'encoding') as Encoding,
+    distance: num(point, 'distance'),
+    leak: num(point, 'leak'),
+    span: optNum(point, 'span'),
+    loss: optNum(point, 'loss'),
+    optimize: search,
+    ...(o.method !== undefined ? { method: o.method as Method } : {}),
+    ...(ctx.evaluator ? { evaluator: ctx.evaluator } : {}),
+    gridPoints: o.gridPoints,
+    refine: o.refine,
+  };
 }
 
 /** Flatten an AmplifiedRate: photons/windows from params, the rest as declared. */
-function amplifiedOutputs(r: unknown, keys: readonly string[]): Outputs {
-  const res = (r ?? {}) as Record<string, unknown> & { params?: { photons?: unknown; windows?: unknown } };
-  return pick({ ...res, photons: res.params?.photons, windows: res.params?.windows }, keys);
+function amplifiedOutputs(r: { params: { photons: number[]; windows: number[] } }, keys: readonly string[]): Outputs {
+  return pick({ ...r, photons: r.params.photons, windows: r.params.windows }, keys);
 }
 
 const amplifiedRate: Evaluator = {
@@ -225,12 +247,14 @@ const amplifiedRate: Evaluator = {
   description: '[A] Eq. 7: Lf/L optimised over photon numbers and windows at fixed Eve position',
   params: { ...amplifiedBase, eveAt: { schema: P.eveAt, required: true } },
   outputs: ['rate', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'innerEvaluations', 'status', 'converged', 'u'],
-  optimize: z.object(searchShape).strict(),
+  optimize: amplifiedOptimize,
   validatePoint: checkLine,
+  checkBackend: amplifiedScreenable,
   async evaluate(point, ctx) {
-    const fn = await modelFunction('amplified', 'rate');
-    const r = await fn(amplifiedInput(point, ctx));
-    return { outputs: amplifiedOutputs(r, this.outputs), backend: backendOf(r) };
+    const m = await MODELS.amplified.load();
+    const { gridPoints: _g, refine: _r, ...input } = amplifiedInput(point, ctx);
+    const r = await m.rate({ ...input, eveAt: num(point, 'eveAt') });
+    return { outputs: amplifiedOutputs(r, this.outputs), backend: amplifiedBackend(r.backend) };
   },
   warmStart(previous) {
     // The previous optimum in the optimiser's unit-box coordinates (AmplifiedRate.u).
@@ -245,18 +269,16 @@ const amplifiedWorstCase: Evaluator = {
   description: "[A] Fig. 1 c,f: min over Eve's position of the optimised Lf/L",
   params: amplifiedBase,
   outputs: ['rate', 'eveAt', 'pCheck', 'iAB', 'chi', 'photons', 'windows', 'method', 'tolerance', 'evaluations', 'status', 'converged', 'scan'],
-  optimize: z.object({
-    ...searchShape,
-    gridPoints: ranged(z.number().int().min(2), 'integer >= 2').optional(),
-    refine: ranged(z.boolean(), 'true | false').optional(),
-  }).strict(),
+  optimize: worstCaseOptimize,
   validatePoint: checkLine,
+  checkBackend: amplifiedScreenable,
   // No warm-start hook: the worst case scans Eve's position afresh at every point (the model
   // warm-starts along that scan itself).
   async evaluate(point, ctx) {
-    const fn = await modelFunction('amplified', 'worstCase');
-    const r = await fn(amplifiedInput(point, ctx, ['gridPoints', 'refine']));
-    return { outputs: amplifiedOutputs(r, this.outputs), backend: backendOf(r) };
+    const m = await MODELS.amplified.load();
+    const { gridPoints, refine, ...input } = amplifiedInput(point, ctx);
+    const r = await m.worstCase({ ...input, ...(gridPoints !== undefined ? { gridPoints } : {}), ...(refine !== undefined ? { refine } : {}) });
+    return { outputs: amplifiedOutputs(r, this.outputs), backend: amplifiedBackend(r.backend) };
   },
 };
 

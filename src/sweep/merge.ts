@@ -4,6 +4,7 @@
  * present exactly once; the ranges do not overlap and cover the grid; each shard's rows match its
  * checksum. Rows are written in grid-index order; the merged checksum equals an unsharded run's.
  */
+import { jsonText } from '../util/outputs.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { checkOutPath, ensureDir } from '../util/out-path.js';
 import { join } from 'node:path';
@@ -46,6 +47,7 @@ export function mergeShards(dirs: string[], out: string): MergeSummary {
     if (m.keyrate !== first.keyrate) throw new InputError('shard-dirs', `shards from one keyrate version (${first.keyrate})`, dir, `version ${m.keyrate}`);
     if (!m.shard) throw new InputError('shard-dirs', 'shard outputs (written with --shard)', dir, 'not a shard');
     if (m.shard.count !== first.shard!.count) throw new InputError('shard-dirs', `shards of one split (N = ${first.shard!.count})`, dir, `N = ${m.shard.count}`);
+    if (m.status === 'failed') throw new InputError('shard-dirs', 'completed shards without failed points', dir, `status failed: ${m.errors} points failed (see their error column); rerun the shard in a new directory`);
     if (m.status !== 'complete') throw new InputError('shard-dirs', 'completed shards', dir, `status ${m.status}: run it again with --resume`);
   }
   const N = first.shard!.count;
@@ -103,6 +105,6 @@ export function mergeShards(dirs: string[], out: string): MergeSummary {
     verified: null,
     mergedFrom: parts.map((p) => ({ dir: p.dir, shard: p.m.shard!.index, range: p.m.range })),
   };
-  writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  writeAtomic(files.manifest, jsonText(manifest));
   return { out, manifest, shards: N };
 }

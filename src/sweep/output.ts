@@ -6,9 +6,9 @@
  * Rows are appended one batch at a time with a single write and an fsync per file.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { csvOfObjects, csvText, jsonlText, toJsonSafe, truncateDurable } from '../util/outputs.js';
 import { canonicalJson } from './spec.js';
 import { InputError } from '../errors.js';
 
@@ -18,21 +18,7 @@ export const TIMING_COLUMNS = ['ms'] as const;
 
 export type Row = Record<string, unknown>;
 
-/** Make a value JSON-safe and exactly round-trippable: non-finite numbers become strings, typed arrays arrays. */
-export function toJsonSafe(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : String(v);
-  if (v === undefined) return null;
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'bigint') return v.toString();
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, (x) => toJsonSafe(x));
-  if (Array.isArray(v)) return v.map(toJsonSafe);
-  if (typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined && typeof x !== 'function') out[k] = toJsonSafe(x);
-    return out;
-  }
-  return String(v);
-}
+export { toJsonSafe };
 
 /** Build a row with exactly `columns` as keys, in order (missing values -> null). */
 export function makeRow(columns: readonly string[], values: Record<string, unknown>): Row {
@@ -41,39 +27,20 @@ export function makeRow(columns: readonly string[], values: Record<string, unkno
   return row;
 }
 
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
-
 export function csvHeader(columns: readonly string[]): string {
-  return stringify([columns as string[]], { eof: true, record_delimiter: 'unix' });
+  return csvText(columns, []);
 }
 
 export function csvLines(columns: readonly string[], rows: Row[]): string {
-  if (rows.length === 0) return '';
-  return stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { eof: true, record_delimiter: 'unix' });
+  return rows.length === 0 ? '' : csvOfObjects(columns, rows, { header: false });
 }
 
 export function jsonlLines(rows: Row[]): string {
-  return rows.map((r) => JSON.stringify(r) + '\n').join('');
+  return jsonlText(rows);
 }
 
-/** Append text and fsync (one write call per batch). */
-export function appendDurable(path: string, text: string): void {
-  if (text.length === 0) return;
-  const fd = openSync(path, 'a');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
+export { writeAtomic, appendDurable } from '../util/outputs.js';
 
-export { writeAtomic } from '../util/atomic-write.js';
 
 /**
  * Read the complete rows of a results.jsonl. A last line without its newline (a write cut short
@@ -103,15 +70,7 @@ export function readRows(path: string, repair = false, param = 'out'): { rows: R
     rows.push(row as Row);
   }
   const droppedBytes = buf.length - keep;
-  if (repair && droppedBytes > 0) {
-    const fd = openSync(path, 'r+');
-    try {
-      ftruncateSync(fd, keep);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
+  if (repair && droppedBytes > 0) truncateDurable(path, keep);
   return { rows, droppedBytes };
 }
 

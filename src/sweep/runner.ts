@@ -6,6 +6,7 @@
  * regenerates results.csv from the complete rows, seeds the next chain from the last row read back
  * and continues; the rows are identical to an uninterrupted run's except the timing column `ms`.
  */
+import { jsonText } from '../util/outputs.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -22,9 +23,12 @@ import {
 import { evaluateSegment, declaredOutputs, type PointResult, type SegmentTask } from './segment.js';
 import type { AmplifiedRate, RateInput } from '../models/amplified/model.js';
 import { canonicalJson, specHash, type SweepSpec } from './spec.js';
-import { checkAmplifiedBackend } from '../backends/amplified-evaluator.js';
+import { CLI_BACKENDS, checkBackendName } from '../runtime/evaluator.js';
+import { getModel, isModelName } from '../models/registry.js';
+import { closeModelEvaluators, evaluatorFor } from './model-evaluators.js';
 
-export const BACKENDS = ['auto', 'reference', 'wasm', 'webgpu', 'gpujs'] as const;
+/** What `--backend` accepts (the registry's list). */
+export const BACKENDS = CLI_BACKENDS;
 
 export interface SweepOptions {
   /** Output directory; with a shard, results go to <out>/shard-<i>-of-<N>/. */
@@ -62,7 +66,9 @@ export interface Manifest {
   pointCount: number;
   pointsDone: number;
   errors: number;
-  status: 'running' | 'complete';
+  /** 'complete': every point evaluated without error; 'failed': every point evaluated, `errors` of
+   *  them with an error (their rows hold it); 'running': points left to evaluate. */
+  status: 'running' | 'complete' | 'failed';
   startedAt: string;
   updatedAt: string;
   finishedAt: string | null;
@@ -80,6 +86,8 @@ export interface SweepSummary {
   resumedFrom: number;
   /** true when opts.signal stopped the run before the last point (status stays 'running') */
   stopped?: boolean;
+  /** The first error of this invocation's failed points (index: message), if any. */
+  firstError?: string;
 }
 
 export const GRID_ORDER = 'row-major: first axis outermost, last axis innermost (fastest); index = mixed-radix digits';
@@ -95,17 +103,20 @@ export function shardDirName(shard: Shard): string {
 }
 
 /** Fail early, before any work, if the model module does not (yet) provide the evaluator's function. */
+/** The backend name was checked by runSweep; here: it runs for the spec's model. */
 async function checkAvailable(ev: Evaluator, backend: string): Promise<void> {
-  if (ev.engine === 'test') return;
-  const mod = (ev.engine === 'leakage'
-    ? await import('../models/leakage/index.js')
-    : await import('../models/amplified/index.js')) as unknown as Record<string, unknown>;
-  const fn = ev.quantity === 'worst-case' ? 'worstCase' : ev.quantity;
-  if (typeof mod[fn] !== 'function') {
-    throw new InputError('quantity', `an evaluator whose model is available`, `${ev.engine} ${ev.quantity}`, `src/models/${ev.engine} does not export ${fn}() yet`);
-  }
-  if (!(BACKENDS as readonly string[]).includes(backend)) throw new InputError('backend', BACKENDS.join(' | '), backend);
-  if (ev.engine === 'amplified') checkAmplifiedBackend(backend);
+  if (!isModelName(ev.engine)) return; // the test engine
+  await evaluatorFor(ev.engine, backend);
+}
+
+/**
+ * A forced backend must run for these models before any point is evaluated: building the
+ * evaluator (src/runtime/evaluator.ts) throws BackendUnavailableError (exit code 2, one line)
+ * instead of one error row per point. The evaluators are kept for the points of this thread.
+ */
+export async function checkBackendRuns(backend: string, engines: readonly string[]): Promise<void> {
+  checkBackendName(backend);
+  for (const e of engines) await evaluatorFor(getModel(e).name, backend);
 }
 
 function rowOutputs(ev: Evaluator, row: Row): Outputs {
@@ -117,7 +128,7 @@ function rowOutputs(ev: Evaluator, row: Row): Outputs {
 export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<SweepSummary> {
   const ev = getEvaluator(spec.engine, spec.quantity);
   const backend = opts.backend ?? 'auto';
-  if (!(BACKENDS as readonly string[]).includes(backend)) throw new InputError('backend', BACKENDS.join(' | '), backend);
+  checkBackendName(backend);
   const workers = opts.workers ?? 1;
   checkWorkers(workers);
   const log = opts.log ?? (() => {});
@@ -130,6 +141,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
   }
   // Cross-parameter checks over the whole range before any evaluation.
   if (ev.validatePoint) for (let i = start; i < end; i++) ev.validatePoint(grid.point(i));
+  if (ev.checkBackend) for (let i = start; i < end; i++) ev.checkBackend(grid.point(i), backend);
   await checkAvailable(ev, backend);
   checkOutPath('out', opts.out, 'dir');
   const dir = opts.shard ? join(opts.out, shardDirName(opts.shard)) : opts.out;
@@ -144,6 +156,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
     return await runLocked({ spec, ev, opts, backend, workers, log, warm, grid, start, end, dir, files, columns, hash, lock });
   } finally {
     lock.release();
+    await closeModelEvaluators();
   }
 }
 
@@ -175,7 +188,7 @@ function checkManifest(dir: string, m: unknown): Manifest {
   const ok =
     o !== null && typeof o === 'object' && typeof o.specHash === 'string' && typeof o.backend === 'string' &&
     o.range !== null && typeof o.range === 'object' && Number.isInteger(o.range.start) && Number.isInteger(o.range.end) &&
-    Number.isInteger(o.resumes) && Array.isArray(o.backendsUsed) && (o.status === 'running' || o.status === 'complete');
+    Number.isInteger(o.resumes) && Array.isArray(o.backendsUsed) && (o.status === 'running' || o.status === 'complete' || o.status === 'failed');
   if (!ok) refuse(dir, 'manifest.json lacks specHash, backend, range, resumes, backendsUsed or status: restore it or start in a new directory');
   return o as Manifest;
 }
@@ -261,7 +274,7 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
   manifest.errors = rows.filter((r) => r['error'] !== null && r['error'] !== undefined).length;
   manifest.verified = { rows: running.count, value: running.value() };
   const used = new Set(manifest.backendsUsed);
-  const writeManifest = () => writeAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  const writeManifest = () => writeAtomic(files.manifest, jsonText(manifest));
   writeManifest();
   let lastWrite = Date.now();
 
@@ -278,6 +291,7 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
   const batchSize = workers > 1 ? Math.max(spec.batch, workers * grid.blockLength) : spec.batch;
   const todo = end - start - resumedFrom;
   let done = 0;
+  let firstError: string | undefined;
   let warned = todo <= LARGE_GRID;
   const t0 = Date.now();
   opts.onProgress?.(0, todo);
@@ -312,7 +326,10 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
         const values: Record<string, unknown> = { index: i, ...grid.point(i), ...r.outputs, error: r.error, backend: r.backend, ms: r.ms };
         batchRows.push(makeRow(columns, values));
         if (r.backend) used.add(r.backend);
-        if (r.error !== null) manifest.errors++;
+        if (r.error !== null) {
+          manifest.errors++;
+          firstError ??= `index ${i}: ${r.error.split('\n')[0]}`;
+        }
       }));
       appendDurable(files.jsonl, jsonlLines(batchRows));
       appendDurable(files.csv, csvLines(columns, batchRows));
@@ -344,19 +361,19 @@ async function runLocked(c: RunContext): Promise<SweepSummary> {
     manifest.updatedAt = now();
     manifest.verified = { rows: running.count, value: running.value() };
     writeManifest();
-    return { dir, manifest, evaluated: done, resumedFrom, stopped };
+    return { dir, manifest, evaluated: done, resumedFrom, stopped, ...(firstError ? { firstError } : {}) };
   }
-  if (manifest.status !== 'complete') {
+  if (manifest.status === 'running') {
     const all = readRows(files.jsonl).rows;
     if (all.length !== end - start) throw new Error(`${files.jsonl}: ${all.length} rows, expected ${end - start}`);
-    manifest.status = 'complete';
+    manifest.status = manifest.errors > 0 ? 'failed' : 'complete';
     manifest.finishedAt = now();
     manifest.checksum = { algorithm: 'sha256', over: CHECKSUM_OVER, value: rowsChecksum(all) };
   }
   manifest.updatedAt = now();
   manifest.verified = { rows: running.count, value: running.value() };
   writeManifest();
-  return { dir, manifest, evaluated: done, resumedFrom };
+  return { dir, manifest, evaluated: done, resumedFrom, ...(firstError ? { firstError } : {}) };
 }
 
 function formatDuration(s: number): string {
@@ -389,7 +406,7 @@ function verifyRows(c: RunContext, old: Manifest, rows: Row[]): void {
     if (rows.length < n) refuse(dir, `${files.jsonl} has ${rows.length} rows, the manifest recorded ${n} (lost rows)`);
     if (rowsChecksum(rows.slice(0, n)) !== want) refuse(dir, `${files.jsonl}: rows do not match the ${what} in manifest.json (edited or corrupted rows)`);
   };
-  if (old.status === 'complete' && old.checksum) {
+  if (old.status !== 'running' && old.checksum) {
     if (rows.length !== end - start) refuse(dir, `the manifest says complete but ${files.jsonl} has ${rows.length} of ${end - start} rows`);
     check(rows.length, old.checksum.value, 'checksum');
   } else if (old.verified && old.verified.rows > 0) {
@@ -402,7 +419,7 @@ function verifyRows(c: RunContext, old: Manifest, rows: Row[]): void {
 export interface SegmentPool {
   run(task: SegmentTask): Promise<PointResult[]>;
   /** one amplified rate() input in a worker (the model's RateMany, src/models/amplified/model.ts) */
-  amplifiedRate(input: RateInput): Promise<AmplifiedRate>;
+  amplifiedRate(input: Omit<RateInput, 'evaluator'>, backend: string): Promise<AmplifiedRate>;
   destroy(): Promise<void>;
 }
 
@@ -419,7 +436,7 @@ export async function createSegmentPool(workers: number): Promise<SegmentPool> {
   const pool = new Piscina({ filename, minThreads: workers, maxThreads: workers });
   return {
     run: (task: SegmentTask) => pool.run(task) as Promise<PointResult[]>,
-    amplifiedRate: (input: RateInput) => pool.run(input, { name: 'amplifiedRate' }) as Promise<AmplifiedRate>,
+    amplifiedRate: (input: Omit<RateInput, 'evaluator'>, backend: string) => pool.run({ input, backend }, { name: 'amplifiedRate' }) as Promise<AmplifiedRate>,
     destroy: () => pool.destroy(),
   };
 }

@@ -4,6 +4,8 @@
  * outputs after a JSON round trip, i.e. exactly as a resumed run reads them from results.jsonl.
  */
 import { getEvaluator, type Outputs, type Point } from './evaluators.js';
+import { isModelName } from '../models/registry.js';
+import { evaluatorFor } from './model-evaluators.js';
 import { toJsonSafe } from './output.js';
 
 export interface SegmentTask {
@@ -26,6 +28,8 @@ export interface PointResult {
 
 export async function evaluateSegment(task: SegmentTask): Promise<PointResult[]> {
   const ev = getEvaluator(task.engine, task.quantity);
+  const engine = ev.engine;
+  const evaluator = isModelName(engine) ? await evaluatorFor(engine, task.backend) : undefined;
   const results: PointResult[] = [];
   let previous = task.previous ?? null;
   for (let k = 0; k < task.points.length; k++) {
@@ -36,7 +40,7 @@ export async function evaluateSegment(task: SegmentTask): Promise<PointResult[]>
     let backend: string | null = null;
     let error: string | null = null;
     try {
-      const r = await ev.evaluate(point, { backend: task.backend, optimize: task.optimize, seed });
+      const r = await ev.evaluate(point, { backend: task.backend, optimize: task.optimize, seed, ...(evaluator ? { evaluator } : {}) });
       outputs = declaredOutputs(ev.outputs, JSON.parse(JSON.stringify(toJsonSafe(r.outputs))) as Outputs);
       backend = r.backend ?? null;
     } catch (e) {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../errors.js';
-import { parseListOrRange, spacedPoints } from '../cli/common.js';
+import { parseListOrRange, spacedPoints } from '../util/ranges.js';
 import { engines, getEvaluator, quantities, type Evaluator, type Scalar } from './evaluators.js';
 
 /** Range forms an axis may use (besides an explicit list). */

@@ -1,12 +1,15 @@
 /** Piscina worker: evaluates one segment of a sweep (see ./segment.ts), or (name 'amplifiedRate')
- *  one amplified rate() input for the model's injectable RateMany (CLI --workers). */
+ *  one amplified rate() input for the model's injectable RateMany (CLI --workers) on this
+ *  thread's evaluator for `backend`. */
 import { evaluateSegment, type SegmentTask } from './segment.js';
+import { evaluatorFor } from './model-evaluators.js';
+import type { RateInput } from '../models/amplified/model.js';
 
 export default function run(task: SegmentTask) {
   return evaluateSegment(task);
 }
 
-export async function amplifiedRate(input: Record<string, unknown>) {
-  const { rate } = await import('../models/amplified/model.js');
-  return rate(input as unknown as Parameters<typeof rate>[0]);
+export async function amplifiedRate(task: { input: Omit<RateInput, 'evaluator'>; backend: string }) {
+  const m = await import('../models/amplified/model.js');
+  return m.rate({ ...task.input, evaluator: await evaluatorFor('amplified', task.backend) });
 }

@@ -8,6 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { maximizeBox } from '../../src/models/amplified/optimize.js';
 import { rate } from '../../src/models/amplified/index.js';
+import { createEvaluator } from '../../src/runtime/evaluator.js';
+import { AMPLIFIED_KERNELS } from '../../src/models/amplified/model.js';
+
+let cached: ReturnType<typeof createEvaluator> | undefined;
+/** One evaluator for the file's rate() calls (the CLI builds one per command the same way). */
+const wasmEvaluator = () => (cached ??= createEvaluator(AMPLIFIED_KERNELS, { backend: 'wasm', log: () => {} }));
 
 const batch = (f: (u: number[]) => number) => (us: number[][]) => us.map(f);
 const bowl = (c: number[]) => (u: number[]) => 1 - u.reduce((s, x, i) => s + (x - c[i]!) ** 2, 0);
@@ -53,7 +59,7 @@ describe('maximizeBox status', () => {
 
 describe('model status', () => {
   it('40,000 km, Eve at Alice, rE 1e-3: no key anywhere in the box -> no-key with the best value reported', async () => {
-    const r = await rate({ encoding: 'photon-number', distance: 40000, eveAt: 0, leak: 1e-3, backend: 'wasm' });
+    const r = await rate({ encoding: 'photon-number', distance: 40000, eveAt: 0, leak: 1e-3, evaluator: await wasmEvaluator() });
     expect(r.status).toBe('no-key');
     expect(r.converged).toBe(false);
     expect(Number.isFinite(r.rate)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified.js';
+import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified-rate.js';
 import { wasmPath } from '../../src/backends/wasm/load.js';
 import type { WasmModule } from '../../src/backends/wasm/wa.js';
 import { line, phaseOverlap, phaseProbabilities, phaseRate } from '../../src/models/amplified/index.js';

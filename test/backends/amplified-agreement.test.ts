@@ -31,7 +31,7 @@ import { photonNumberRate } from '../../src/models/amplified/photon-number.js';
 import { PN_ALPHA } from '../../src/kernels/pn-separable/spec.js';
 import { phaseRate } from '../../src/models/amplified/phase.js';
 import { evaluateBatch, type BatchFixed } from '../../src/models/amplified/kernels.js';
-import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified.js';
+import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified-rate.js';
 import { wasmPath } from '../../src/backends/wasm/load.js';
 import { InputError } from '../../src/errors.js';
 import type { WasmModule } from '../../src/backends/wasm/wa.js';

@@ -9,9 +9,15 @@ import asc from 'assemblyscript/asc';
 import { resolveBackend } from '../../src/backends/registry.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { compileKernelModule } from '../../src/backends/wasm/load.js';
-import { WasmAmplifiedKernel } from '../../src/backends/wasm/amplified.js';
+import { WasmAmplifiedKernel } from '../../src/backends/wasm/amplified-rate.js';
 import { KERNELS } from '../../src/backends/kernels.js';
-import { amplifiedRateReference, type AmplifiedRateInput, type AmplifiedRateOutput } from '../../src/backends/amplified.js';
+import { runAmplifiedBatch, type AmplifiedRateInput, type AmplifiedRateOutput } from '../../src/kernels/amplified-rate/spec.js';
+import { AMPLIFIED_KERNELS } from '../../src/models/amplified/model.js';
+import { evaluateBatch } from '../../src/models/amplified/kernels.js';
+
+// the amplified model's TS twin, as createEvaluator hands it to the reference backend
+const REFS = AMPLIFIED_KERNELS.references as Record<string, (input: unknown) => unknown>;
+const amplifiedRateReference = (input: AmplifiedRateInput) => runAmplifiedBatch(evaluateBatch, input);
 import { createLeakagePool } from '../../src/pool/index.js';
 import { line } from '../../src/models/amplified/channel.js';
 import type { WasmModule } from '../../src/backends/wasm/wa.js';
@@ -45,7 +51,7 @@ const LEAKAGE_ABI = `
 describe('amplified-rate on the wasm backend', () => {
   it('the wasm backend has the kernel and the registry runs it there, equal to the kernel class', async () => {
     const lines: string[] = [];
-    const sel = await resolveBackend('wasm', { log: (l) => lines.push(l), kernels: [KERNELS.amplifiedRate] });
+    const sel = await resolveBackend('wasm', { references: REFS, log: (l) => lines.push(l), kernels: [KERNELS.amplifiedRate] });
     try {
       expect(sel.primary.name).toBe('wasm');
       expect(sel.primary.has(KERNELS.amplifiedRate)).toBe(true);
@@ -68,7 +74,7 @@ describe('amplified-rate on the wasm backend', () => {
       export function amplifiedRateBatch(e: i32, m: i32, g1: f64, g2: f64, l: f64, t: f64, p: usize, n: i32, o: usize, d: usize, s: usize): f64 { unreachable(); return 0; }
     `);
     const lines: string[] = [];
-    const sel = await resolveBackend('wasm', { log: (l) => lines.push(l), factories: { wasm: () => createWasmBackend({ module }) } });
+    const sel = await resolveBackend('wasm', { references: REFS, log: (l) => lines.push(l), factories: { wasm: () => createWasmBackend({ module }) } });
     try {
       expect(sel.primary.has(KERNELS.amplifiedRate)).toBe(true);
       const r = await sel.run<AmplifiedRateOutput>(KERNELS.amplifiedRate, phase);
@@ -84,7 +90,7 @@ describe('amplified-rate on the wasm backend', () => {
   it('a module without the amplified port leaves amplified-rate to reference (and says so)', async () => {
     const module = await compileAs(LEAKAGE_ABI);
     const lines: string[] = [];
-    const sel = await resolveBackend('wasm', { log: (l) => lines.push(l), factories: { wasm: () => createWasmBackend({ module }) } });
+    const sel = await resolveBackend('wasm', { references: REFS, log: (l) => lines.push(l), factories: { wasm: () => createWasmBackend({ module }) } });
     try {
       expect(sel.primary.has(KERNELS.leakageObjective)).toBe(true);
       expect(sel.primary.has(KERNELS.amplifiedRate)).toBe(false);

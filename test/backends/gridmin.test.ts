@@ -1,10 +1,10 @@
-/** 'leakage-grid-min' (src/backends/grid-min/spec.ts): wasm vs reference twin, and a closed form. */
+/** 'leakage-grid-min' (src/kernels/leakage-grid-min/spec.ts): wasm vs reference twin, and a closed form. */
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, simdSupported } from '../../src/backends/wasm/index.js';
 import { createReferenceBackend } from '../../src/backends/reference/index.js';
 import { KERNELS } from '../../src/backends/kernels.js';
 import { leakageObjectiveReference } from '../../src/kernels/leakage-objective/reference.js';
-import type { LeakageGridMinInput, LeakageGridMinOutput } from '../../src/backends/grid-min/spec.js';
+import type { LeakageGridMinInput, LeakageGridMinOutput } from '../../src/kernels/leakage-grid-min/spec.js';
 import { agreementCases, coefficients, termScale } from './cases.js';
 
 /** One problem's F at gamma (reference) and its term scale S. */

@@ -31,9 +31,9 @@ export function keyrate(args: string[], opts: { timeoutMs?: number; env?: NodeJS
 }
 
 /** Start `keyrate <args>` without waiting (resolves with the finished run; killed after `timeoutMs`). */
-export function keyrateAsync(args: string[], timeoutMs?: number): Promise<Run> {
+export function keyrateAsync(args: string[], timeoutMs?: number, env?: NodeJS.ProcessEnv): Promise<Run> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += String(d)));

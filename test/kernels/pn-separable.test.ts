@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { pnSeparable } from '../../src/kernels/pn-separable/reference.js';
 import { PN_ALPHA } from '../../src/kernels/pn-separable/spec.js';
 import { photonNumberRate, photonNumberRateQuadrature } from '../../src/models/amplified/photon-number.js';
-import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified.js';
+import { WasmAmplifiedKernel, type AmplifiedDiagnostics } from '../../src/backends/wasm/amplified-rate.js';
 import { wasmPath } from '../../src/backends/wasm/load.js';
 import type { WasmModule } from '../../src/backends/wasm/wa.js';
 
@@ -27,7 +27,7 @@ const cases = fixture.cases;
 const name = (c: Case): string => `photons ${c.photons.join(',')}, ${c.distance} km, Eve at ${c.eveAt}, rE ${c.leak}`;
 const input = (c: Case, alpha?: number) => {
   const [t1, t2, t3, t4] = c.windows as [number, number, number, number];
-  return { p0: c.photons[0], p1: c.photons[1], t1, t2, t3, t4, G1: c.G1, G2: c.G2, rE: c.leak, alpha };
+  return { p0: c.photons[0], p1: c.photons[1], t1, t2, t3, t4, G1: c.G1, G2: c.G2, leak: c.leak, alpha };
 };
 const point = (c: Case) => ({ photons: c.photons, windows: c.windows, G1: c.G1, G2: c.G2, leak: c.leak, tol: 1e-15 });
 const KEYS = ['rate', 'pCheck', 'iAB', 'chi'] as const;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createEvaluator } from '../../src/runtime/evaluator.js';
 import { describe, expect, it } from 'vitest';
 import * as lk from '../../src/models/leakage/index.js';
 import { InputError } from '../../src/errors.js';
@@ -254,11 +255,14 @@ describe('named backend (src/backends evaluator)', () => {
   })();
   it.skipIf(!built)('backend wasm agrees with the reference to 1e-12', async () => {
     const ref = await lk.rate({ dim: 2, parties: 2, leakage: 0.2, visibility: 0.55 });
-    const w = await lk.rate({ dim: 2, parties: 2, leakage: 0.2, visibility: 0.55, backend: 'wasm' });
+    const ev = await createEvaluator(lk.LEAKAGE_KERNELS, { backend: 'wasm', log: () => {} });
+    const w = await lk.rate({ dim: 2, parties: 2, leakage: 0.2, visibility: 0.55, evaluator: ev }).finally(() => ev.close());
     expect(w.backend).toMatch(/wasm/);
     expect(Math.abs(w.rate - ref.rate)).toBeLessThan(1e-12);
   });
-  it('unknown backend name -> InputError(backend)', async () => {
+  it('a backend name without an evaluator, or an unknown backend name -> InputError(backend)', async () => {
     await expect(lk.rate({ dim: 2, parties: 2, leakage: 0.2, visibility: 0.55, backend: 'nope' })).rejects.toThrow(/invalid backend/);
+    await expect(lk.rate({ dim: 2, parties: 2, leakage: 0.2, visibility: 0.55, backend: 'wasm' })).rejects.toThrow(/invalid backend: "wasm".*createEvaluator/);
+    await expect(createEvaluator(lk.LEAKAGE_KERNELS, { backend: 'nope' })).rejects.toThrow(/invalid backend: "nope" \(allowed: auto \| reference \| wasm \| webgpu\)/);
   });
 });

@@ -1,12 +1,16 @@
 /**
- * 'amplified-rate' through the reference backend and the pool: the amplified model's own batch
- * evaluator (src/models/amplified/kernels.ts) run across workers must give exactly what it gives
- * in the main thread (same code, same inputs, deterministic), NaN for invalid points included.
- * The wasm engine's workers run the AssemblyScript port instead: test/backends/amplified-wasm-backend.test.ts.
+ * 'amplified-rate' on the reference backend (the amplified model's own TS twin, handed to the
+ * registry as ModelKernels.references) and its absence from the pool's reference engine: pool
+ * workers run only the AssemblyScript port (wasm engine; test/backends/amplified-wasm-backend.test.ts),
+ * since a worker of the pool layer does not load model code.
  */
 import { describe, expect, it } from 'vitest';
 import { createLeakagePool } from '../../src/pool/index.js';
-import { amplifiedRateReference, type AmplifiedRateInput } from '../../src/backends/amplified.js';
+import { runAmplifiedBatch, type AmplifiedRateInput } from '../../src/kernels/amplified-rate/spec.js';
+import { AMPLIFIED_KERNELS } from '../../src/models/amplified/model.js';
+import { evaluateBatch } from '../../src/models/amplified/kernels.js';
+
+const amplifiedRateReference = async (input: AmplifiedRateInput) => runAmplifiedBatch(evaluateBatch, input);
 import { createReferenceBackend } from '../../src/backends/reference/index.js';
 import { KERNELS } from '../../src/backends/kernels.js';
 
@@ -20,23 +24,21 @@ const phase: AmplifiedRateInput = {
 };
 
 describe('amplified-rate', () => {
-  it('pool (2 workers) == main thread, bit for bit, with evaluation counts summed', async () => {
+  it('the pool refuses it on the reference engine (no model code in pool workers)', async () => {
     const direct = await amplifiedRateReference(phase);
     expect(direct.values.some((v) => Number.isFinite(v))).toBe(true);
     expect(Number.isNaN(direct.values.at(-1)!)).toBe(true);
-    const pool = await createLeakagePool({ workers: 2, engine: 'reference', log: () => {}, testHooks: { exitOnChunk: 1 } });
+    const pool = await createLeakagePool({ workers: 2, engine: 'reference', log: () => {} });
     try {
-      const r = await pool.amplifiedRate(phase, { chunkPoints: 4 });
-      expect(Array.from(r.values)).toEqual(Array.from(direct.values));
-      expect(r.evaluations).toBe(direct.evaluations);
-      expect(pool.retries()).toBe(1); // chunk 1's worker was killed once and retried
+      await expect(pool.amplifiedRate(phase, { chunkPoints: 4 })).rejects.toThrow(/wasm engine only/);
     } finally {
       await pool.close();
     }
   });
 
   it('the reference backend runs it as a kernel', async () => {
-    const b = createReferenceBackend();
+    expect(createReferenceBackend().has(KERNELS.amplifiedRate)).toBe(false); // without the model's twin
+    const b = createReferenceBackend(AMPLIFIED_KERNELS.references as Record<string, (input: unknown) => unknown>);
     expect(b.has(KERNELS.amplifiedRate)).toBe(true);
     const r = await b.run<AmplifiedRateInput, { values: Float64Array }>(KERNELS.amplifiedRate, phase);
     expect(Array.from(r.values)).toEqual(Array.from((await amplifiedRateReference(phase)).values));

@@ -10,6 +10,12 @@ import { getEvaluator } from '../../src/sweep/evaluators.js';
 import { runSweep } from '../../src/sweep/runner.js';
 import { validateSpec } from '../../src/sweep/spec.js';
 import { read, tmp } from './helpers.js';
+import { createEvaluator } from '../../src/runtime/evaluator.js';
+import { AMPLIFIED_KERNELS } from '../../src/models/amplified/model.js';
+
+let cached: ReturnType<typeof createEvaluator> | undefined;
+/** One evaluator for the file's rate() calls (the CLI builds one per command the same way). */
+const autoEvaluator = () => (cached ??= createEvaluator(AMPLIFIED_KERNELS, { backend: 'auto', log: () => {} }));
 
 const model = (await import('../../src/models/amplified/index.js')) as unknown as Record<string, unknown>;
 
@@ -28,7 +34,7 @@ describe('amplified evaluators', () => {
     for (const r of rows) {
       // the sweep's default backend (auto: wasm search): the optimiser's finite-difference gradients
       // carry the kernels' last-ulp differences into the optimum, so compare on the same backend
-      const direct = await rate({ encoding: 'phase', distance: 1000, eveAt: 500, leak: r.leak, span: 50, loss: 0.02, optimize: { samples: 200, starts: 2, seed: 7 }, backend: 'auto' });
+      const direct = await rate({ encoding: 'phase', distance: 1000, eveAt: 500, leak: r.leak, span: 50, loss: 0.02, optimize: { samples: 200, starts: 2, seed: 7 }, evaluator: await autoEvaluator() });
       expect(r.rate).toBe(direct.rate);
       expect(r.photons).toEqual(direct.params.photons);
       expect(r.windows).toEqual(direct.params.windows);

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openWebgpu, randomCoef, rng } from './gate.js';
 import { createWebgpuBackend } from '../../src/backends/webgpu/index.js';
-import { screenAndRefine } from '../../src/kernels/leakage-grid-screen/reference.js';
+import { screenAndRefine } from '../../src/runtime/screen-refine.js';
 import type { LeakageGridScreenInput, LeakageGridScreenOutput } from '../../src/kernels/leakage-grid-screen/spec.js';
 
 const be = await openWebgpu();

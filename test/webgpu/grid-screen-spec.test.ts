@@ -1,7 +1,8 @@
 // Pure-TS checks of the leakage-grid-screen contract (no GPU needed).
 import { describe, expect, it } from 'vitest';
 import { absDerivIntegral, cellModulus, checkGridScreenShape, gridDigits, gridPoint, phiModulus } from '../../src/kernels/leakage-grid-screen/spec.js';
-import { leakageGridScreenReference, screenAndRefine } from '../../src/kernels/leakage-grid-screen/reference.js';
+import { leakageGridScreenReference } from '../../src/kernels/leakage-grid-screen/reference.js';
+import { screenAndRefine } from '../../src/runtime/screen-refine.js';
 import { objectiveAt } from '../../src/kernels/leakage-objective/reference.js';
 import { randomCoef, rng } from './gate.js';
 

@@ -5,15 +5,16 @@
 import type { Backend, RunOptions } from '../backend.js';
 import { KERNELS, UnsupportedKernelError, throwIfAborted } from '../kernels.js';
 import type { LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
-import type { LeakageGridMinInput } from '../grid-min/spec.js';
-import { WasmLeakageKernel } from './kernel.js';
-import { WasmAmplifiedKernel } from './amplified.js';
-import type { AmplifiedRateInput } from '../amplified.js';
+import type { LeakageGridMinInput } from '../../kernels/leakage-grid-min/spec.js';
+import { WasmLeakageKernel } from './leakage.js';
+import { WasmAmplifiedKernel } from './amplified-rate.js';
+import type { AmplifiedRateInput } from '../../kernels/amplified-rate/spec.js';
+import { InputError } from '../../errors.js';
 import { compileKernelModule, type CompiledKernelModule, type WasmFlavor } from './load.js';
 import type { WasmModule } from './wa.js';
 
-export { WasmLeakageKernel, KERNEL_ABI_VERSION } from './kernel.js';
-export { WasmAmplifiedKernel, type AmplifiedDiagnostics } from './amplified.js';
+export { WasmLeakageKernel, KERNEL_ABI_VERSION } from './leakage.js';
+export { WasmAmplifiedKernel, type AmplifiedDiagnostics } from './amplified-rate.js';
 export { compileKernelModule, simdSupported, wasmPath, type WasmFlavor, type CompiledKernelModule } from './load.js';
 export type { WasmModule } from './wa.js';
 
@@ -57,6 +58,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     get module() {
       return compiled?.module;
     },
+    get label() {
+      return flavor ? `wasm-${flavor}` : 'wasm';
+    },
     get detail() {
       if (!compiled) return 'not initialised';
       return `${compiled.flavor}, ${compiled.file}` + (compiled.simdSkipped ? ` (simd skipped: ${compiled.simdSkipped})` : '') +
@@ -79,10 +83,21 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       (k === KERNELS.amplifiedRate && amplified !== undefined),
     async run<I, O>(k: string, input: I, ro?: RunOptions): Promise<O> {
       throwIfAborted(ro?.signal);
+      return backend.runSync!<I, O>(k, input);
+    },
+    runSync<I, O>(k: string, input: I): O {
       if (!kernel) throw new Error('wasm backend used before init()');
       if (k === KERNELS.leakageObjective) return kernel.evaluate(input as LeakageObjectiveBatch) as O;
       if (k === KERNELS.leakageGridMin) return kernel.gridMin(input as LeakageGridMinInput) as O;
-      if (k === KERNELS.amplifiedRate && amplified) return amplified.run(input as AmplifiedRateInput) as O;
+      if (k === KERNELS.amplifiedRate && amplified) {
+        try {
+          return amplified.run(input as AmplifiedRateInput) as O;
+        } catch (e) {
+          // a trapped instance is not reused: the next batch gets a fresh one
+          if (!(e instanceof InputError) && compiled) initAmplified(compiled.module);
+          throw e;
+        }
+      }
       throw new UnsupportedKernelError('wasm', k);
     },
     async dispose() {

@@ -48,15 +48,17 @@ export interface CompiledKernelModule {
 export interface CompileOptions {
   /** 'auto' (default): SIMD when the engine supports it and the file exists, else scalar. */
   flavor?: WasmFlavor | 'auto';
-  /** Override the directory holding keyrate.wasm / keyrate.simd.wasm (tests). */
+  /** Override the directory holding keyrate.wasm / keyrate.simd.wasm (tests; default: the
+   *  KEYRATE_WASM_DIR environment variable, else <package>/build/wasm). */
   dir?: string;
 }
 
 /** Compile the best available module flavor. Throws (with the path) when no module can be loaded. */
 export async function compileKernelModule(opts: CompileOptions = {}): Promise<CompiledKernelModule> {
   const want = opts.flavor ?? 'auto';
+  const dir = opts.dir ?? process.env['KEYRATE_WASM_DIR'];
   const file = (f: WasmFlavor): string =>
-    opts.dir ? path.join(opts.dir, f === 'simd' ? 'keyrate.simd.wasm' : 'keyrate.wasm') : wasmPath(f);
+    dir ? path.join(dir, f === 'simd' ? 'keyrate.simd.wasm' : 'keyrate.wasm') : wasmPath(f);
   let simdSkipped: string | undefined;
   if (want !== 'scalar') {
     if (!simdSupported()) simdSkipped = 'this engine does not validate Wasm SIMD';

@@ -1,30 +1,23 @@
 /**
  * WebGPU backend: WGSL f32 compute shaders (shaders/*.wgsl). In Node the GPU comes from the
  * `webgpu` package (Dawn, e.g. on Mesa lavapipe); in browsers from navigator.gpu, unchanged.
- * Kernels: 'leakage-objective' (f32 screen precision), 'leakage-grid-screen' (best-K
+ * Kernels, one file each: 'leakage-objective' (f32 screen precision, ./leakage-objective.ts), 'leakage-grid-screen' (best-K
  * reduction in the shader) and 'amplified-screen' (amplified-line photon-number encoding,
- * ./amplified.ts). f32 only (SPEC 4): callers refine / re-evaluate in f64.
+ * ./amplified-screen.ts); ./leakage-grid-screen.ts. f32 only (SPEC 4): callers refine / re-evaluate in f64.
  * Every failure (no adapter, device lost, shader error) throws, so the registry / caller can
  * fall back for that batch; a lost device is re-acquired on the next run.
  */
 import type { Backend, RunOptions } from '../backend.js';
-import { UnsupportedKernelError, throwIfAborted } from '../kernels.js';
-import { checkBatchShape, type LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
-import {
-  LEAKAGE_GRID_SCREEN,
-  cellModulus,
-  checkGridScreenShape,
-  gridDigits,
-  type LeakageGridScreenInput,
-  type LeakageGridScreenOutput,
-} from '../../kernels/leakage-grid-screen/spec.js';
-import { topKInsert } from '../../kernels/leakage-grid-screen/reference.js';
-import { AMPLIFIED_SCREEN, type AmplifiedScreenInput } from '../../kernels/amplified-screen/spec.js';
-import { runAmplifiedScreen, type AmplifiedScreenSettings } from './amplified.js';
+import { KERNELS, UnsupportedKernelError, throwIfAborted } from '../kernels.js';
+import type { LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
+import type { LeakageGridScreenInput } from '../../kernels/leakage-grid-screen/spec.js';
+import type { AmplifiedScreenInput } from '../../kernels/amplified-screen/spec.js';
+import { runAmplifiedScreen, type AmplifiedScreenSettings } from './amplified-screen.js';
+import { runLeakageObjective } from './leakage-objective.js';
+import { runLeakageGridScreen } from './leakage-grid-screen.js';
+import { BU, type GpuContext } from './context.js';
 
-// WebGPU enum values (spec constants), so no globals are needed.
-const BU = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
-const MAP_READ = 0x1;
+const MAP_READ = 0x1; // WebGPU enum values (spec constants), so no globals are needed
 
 export interface WebgpuBackendOptions {
   /** Use this GPU object (default: navigator.gpu in browsers, else `webgpu` create([])). */
@@ -52,9 +45,26 @@ export interface WebgpuBackend extends Backend {
   readonly lostReason: string | undefined;
 }
 
+/**
+ * A CPU implementation of WebGPU/Vulkan rather than a GPU: Mesa lavapipe/llvmpipe, SwiftShader,
+ * Microsoft WARP, or an adapter that says it is a fallback one. 'auto' never picks such an
+ * adapter (it is slower than the wasm pool); `--backend webgpu` still uses it.
+ */
+export function isSoftwareAdapter(info: Readonly<Record<string, string>>, isFallback = false): boolean {
+  if (isFallback) return true;
+  if ((info['architecture'] ?? '').toLowerCase() === 'software') return true;
+  return /llvmpipe|lavapipe|swiftshader|softpipe|\bwarp\b|basic render driver|software/i.test(
+    [info['vendor'], info['device'], info['description']].filter(Boolean).join(' '),
+  );
+}
+
 let nodeGpu: GPU | undefined;
 /** navigator.gpu in browsers; the Dawn node binding otherwise (created once per process). */
 export async function getGpu(): Promise<GPU> {
+  // test hook: KEYRATE_WEBGPU_ADAPTER=none behaves like a machine without a GPU adapter
+  if (typeof process !== 'undefined' && process.env?.['KEYRATE_WEBGPU_ADAPTER'] === 'none') {
+    return { requestAdapter: async () => null } as unknown as GPU;
+  }
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
   if (nodeGpu) return nodeGpu;
@@ -87,14 +97,11 @@ export async function loadShader(file: string): Promise<string> {
   return text;
 }
 
-function f32(a: Float64Array): Float32Array {
-  return Float32Array.from(a);
-}
-
 export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBackend {
   let adapter: GPUAdapter | undefined;
   let device: GPUDevice | undefined;
   let info: Record<string, string> | undefined;
+  let fallbackAdapter = false;
   let lim: { maxStorageBufferBindingSize: number; maxComputeWorkgroupsPerDimension: number } | undefined;
   let lostReason: string | undefined;
   let disposed = false;
@@ -107,6 +114,7 @@ export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBack
     adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' })) ?? undefined;
     if (!adapter) throw new Error('webgpu: no GPU adapter (navigator.gpu.requestAdapter() returned null)');
     const ai = adapter.info;
+    fallbackAdapter = (ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true;
     info = {};
     for (const k of ['vendor', 'architecture', 'device', 'description'] as const) {
       const v = ai?.[k];
@@ -191,128 +199,12 @@ export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBack
     return out;
   }
 
-  async function runObjective(b: LeakageObjectiveBatch, opts2?: RunOptions): Promise<Float64Array> {
-    const { n, points } = checkBatchShape(b);
-    if (n > 9) throw new UnsupportedKernelError('webgpu', `leakage-objective with d^N = ${n} > 9`);
-    const dev = await acquire();
-    const p = await pipeline(dev, ['leakage-common.wgsl', 'leakage-objective.wgsl'], 'main', {
-      D: b.dim, NP: b.parties, NN: n, JOINT: b.objective === 'joint' ? 1 : 0,
-    });
-    const L = lim!;
-    const perDispatch = Math.max(1, Math.min(L.maxComputeWorkgroupsPerDimension * 64, Math.floor(L.maxStorageBufferBindingSize / (4 * n))));
-    const coefBuf = buffer(dev, f32(b.coef), BU.STORAGE);
-    const res = new Float64Array(points);
-    let dispatches = 0;
-    try {
-      for (let off = 0; off < points; off += perDispatch) {
-        throwIfAborted(opts2?.signal);
-        const cnt = Math.min(perDispatch, points - off);
-        opts.beforeDispatch?.(dev, dispatches++);
-        const gBuf = buffer(dev, f32(b.gammas.subarray(off * n, (off + cnt) * n)), BU.STORAGE);
-        const pBuf = buffer(dev, b.problemOf.slice(off, off + cnt), BU.STORAGE);
-        const oBuf = buffer(dev, cnt * 4, BU.STORAGE | BU.COPY_SRC);
-        const uBuf = buffer(dev, new Uint32Array([0, cnt, 0, 0]), BU.UNIFORM);
-        const bg = dev.createBindGroup({
-          layout: p.getBindGroupLayout(0),
-          entries: [uBuf, coefBuf, gBuf, pBuf, oBuf].map((buf, i) => ({ binding: i, resource: { buffer: buf } })),
-        });
-        const enc = dev.createCommandEncoder();
-        const pass = enc.beginComputePass();
-        pass.setPipeline(p);
-        pass.setBindGroup(0, bg);
-        pass.dispatchWorkgroups(Math.ceil(cnt / 64));
-        pass.end();
-        const out = new Float32Array(await readBack(dev, enc, oBuf, cnt * 4));
-        res.set(out, off);
-        for (const x of [gBuf, pBuf, oBuf, uBuf]) x.destroy();
-      }
-    } finally {
-      coefBuf.destroy();
-    }
-    return res;
-  }
-
-  async function runScreen(b: LeakageGridScreenInput, opts2?: RunOptions): Promise<LeakageGridScreenOutput> {
-    const { n, problems, total } = checkGridScreenShape(b);
-    const dev = await acquire();
-    const K = b.topK;
-    const ppt = opts.pointsPerThread ?? 64;
-    const consts = { D: b.dim, NP: b.parties, NN: n, JOINT: b.objective === 'joint' ? 1 : 0, K, PPT: ppt };
-    const files = ['leakage-common.wgsl', 'leakage-grid-screen.wgsl'];
-    const p1 = await pipeline(dev, files, 'pass1', consts);
-    const p2 = await pipeline(dev, files, 'pass2', consts);
-    const L = lim!;
-    const step = 1 / (b.grid - 1);
-    // Split: problems per dispatch (y dimension, coef + final buffers) and chunk of grid points
-    // (x dimension: workgroups <= maxWG; candidate buffer problems*wg*K*8 <= maxStorage).
-    const maxWG = L.maxComputeWorkgroupsPerDimension;
-    const maxBytes = L.maxStorageBufferBindingSize;
-    const probPer = Math.max(1, Math.min(problems, maxWG, Math.floor(maxBytes / (K * 8)), Math.floor(maxBytes / (2 * n * 4))));
-    const values = new Float64Array(problems * K).fill(Infinity);
-    const index = new Float64Array(problems * K).fill(Infinity);
-    let dispatches = 0;
-    for (let p0 = 0; p0 < problems; p0 += probPer) {
-      const np = Math.min(probPer, problems - p0);
-      const wgMax = Math.max(1, Math.min(maxWG, Math.floor(maxBytes / (np * K * 8)), Math.floor(0xffffffff / (64 * ppt))));
-      const chunk = Math.min(total, wgMax * 64 * ppt);
-      const coefBuf = buffer(dev, f32(b.coef.subarray(p0 * 2 * n, (p0 + np) * 2 * n)), BU.STORAGE);
-      try {
-        for (let base = 0; base < total; base += chunk) {
-          throwIfAborted(opts2?.signal);
-          const cnt = Math.min(chunk, total - base);
-          opts.beforeDispatch?.(dev, dispatches++);
-          const wg = Math.ceil(cnt / (64 * ppt));
-          const prm = new ArrayBuffer(16 + 48);
-          const u = new Uint32Array(prm);
-          u[0] = b.grid;
-          u[1] = cnt;
-          u[2] = wg;
-          new Float32Array(prm, 12, 1)[0] = step;
-          u.set(Array.from(gridDigits(base, b.grid, n)), 4);
-          const uBuf = buffer(dev, u, BU.UNIFORM);
-          const cBuf = buffer(dev, np * wg * K * 8, BU.STORAGE);
-          const fBuf = buffer(dev, np * K * 8, BU.STORAGE | BU.COPY_SRC);
-          const entries = [uBuf, coefBuf, cBuf, fBuf].map((buf, i) => ({ binding: i, resource: { buffer: buf } }));
-          const enc = dev.createCommandEncoder();
-          const pass = enc.beginComputePass();
-          pass.setPipeline(p1);
-          pass.setBindGroup(0, dev.createBindGroup({ layout: p1.getBindGroupLayout(0), entries: entries.filter((e) => e.binding !== 3) }));
-          pass.dispatchWorkgroups(wg, np);
-          pass.setPipeline(p2);
-          pass.setBindGroup(0, dev.createBindGroup({ layout: p2.getBindGroupLayout(0), entries: entries.filter((e) => e.binding !== 1) }));
-          pass.dispatchWorkgroups(np);
-          pass.end();
-          const raw = await readBack(dev, enc, fBuf, np * K * 8);
-          const fv = new Float32Array(raw);
-          const iv = new Uint32Array(raw);
-          for (let q = 0; q < np; q++) {
-            for (let k = 0; k < K; k++) {
-              const li = iv[(q * K + k) * 2 + 1]!;
-              if (li === 0xffffffff) continue;
-              topKInsert(values, index, (p0 + q) * K, K, fv[(q * K + k) * 2]!, base + li);
-            }
-          }
-          for (const x of [uBuf, cBuf, fBuf]) x.destroy();
-        }
-      } finally {
-        coefBuf.destroy();
-      }
-    }
-    const modulus = new Float64Array(problems);
-    for (let q = 0; q < problems; q++) modulus[q] = b.objective === 'joint' ? cellModulus(b.dim, b.parties, b.coef, q, step / 2) : NaN;
-    return { values, index, step, modulus, precision: 'f32', evaluations: total };
-  }
-
+  const ctx: GpuContext = { acquire, pipeline, buffer, readBack, limits: () => lim!, beforeDispatch: opts.beforeDispatch };
+  // one file per kernel: ./leakage-objective.ts, ./leakage-grid-screen.ts, ./amplified-screen.ts
   const kernels: Record<string, (input: unknown, o?: RunOptions) => Promise<unknown>> = {
-    'leakage-objective': (i, o) => runObjective(i as LeakageObjectiveBatch, o),
-    [LEAKAGE_GRID_SCREEN]: (i, o) => runScreen(i as LeakageGridScreenInput, o),
-    [AMPLIFIED_SCREEN]: (i, o) =>
-      runAmplifiedScreen(
-        { acquire, pipeline, buffer, readBack, limits: () => lim!, beforeDispatch: opts.beforeDispatch },
-        i as AmplifiedScreenInput,
-        opts.amplified ?? {},
-        o,
-      ),
+    [KERNELS.leakageObjective]: (i, o) => runLeakageObjective(ctx, i as LeakageObjectiveBatch, o),
+    [KERNELS.leakageGridScreen]: (i, o) => runLeakageGridScreen(ctx, i as LeakageGridScreenInput, opts.pointsPerThread ?? 64, o),
+    [KERNELS.amplifiedScreen]: (i, o) => runAmplifiedScreen(ctx, i as AmplifiedScreenInput, opts.amplified ?? {}, o),
   };
 
   return {
@@ -324,6 +216,9 @@ export function createWebgpuBackend(opts: WebgpuBackendOptions = {}): WebgpuBack
     },
     get adapterInfo() {
       return info;
+    },
+    get software() {
+      return info ? isSoftwareAdapter(info, fallbackAdapter) : undefined;
     },
     get device() {
       return device;

@@ -1,11 +1,11 @@
 /**
  * Kernel contract 'amplified-screen': an f32 screen of the amplified-line photon-number encoding
  * (paper [A] Supplementary Note 4, SPEC.md 3.2, 'exact' method) for a batch of parameter points.
- * Points use the layout of src/models/amplified/kernels.ts (stride 6:
+ * Points use the photon-number layout of src/kernels/amplified-rate/spec.ts (stride 6:
  * [|gamma0|^2, |gamma1|^2, theta1, theta2, theta3, theta4]); fixed G1, G2, leak rE.
  *
  * Output per point i (f32 values widened to f64; NaN rows where the point violates the window
- * constraints of SPEC 3.2, same rule as evaluateBatch):
+ * constraints of SPEC 3.2, amplifiedPointValid of the amplified-rate spec):
  *   logPba[4i + 2a + b] = log p(b|a)                  (Eq. 94, Bob's windows Eq. 2a)
  *   logPCheckEve[2i + a] = log p(check|a) by Eve's route: the trace of Eq. 104 before
  *                          normalisation (must equal p(0|a) + p(1|a); a consistency check)
@@ -16,10 +16,11 @@
  * engine reports is re-evaluated in f64 (src/models/amplified/kernels.ts evaluateBatch).
  */
 import { InputError } from '../../errors.js';
-import { checkWindows } from '../../models/amplified/photon-number.js';
+import { AMPLIFIED_STRIDE, amplifiedPointValid as pointValid } from '../amplified-rate/spec.js';
 
 export const AMPLIFIED_SCREEN = 'amplified-screen';
-export const AMPLIFIED_SCREEN_STRIDE = 6;
+/** The photon-number layout of 'amplified-rate' (src/kernels/amplified-rate/spec.ts). */
+export const AMPLIFIED_SCREEN_STRIDE = AMPLIFIED_STRIDE['photon-number'];
 /** f32 values written per point by the shader (shaders/amplified-screen.wgsl). */
 export const AMPLIFIED_SCREEN_OUT = 9;
 
@@ -42,7 +43,8 @@ export interface AmplifiedScreenOutput {
    * panel budget (large rE (G1 - 1)): chi and rate of that point are NaN (evaluate it in f64).
    */
   resolved: Uint8Array;
-  precision: 'f32';
+  /** 'f32' from the shader; 'f64' from the TS twin (reference.ts) */
+  precision: 'f32' | 'f64';
 }
 
 /** Shape and range check: returns the point count. Invalid points are not errors (NaN rows). */
@@ -57,17 +59,7 @@ export function checkAmplifiedScreenShape(input: AmplifiedScreenInput): number {
   return input.points.length / AMPLIFIED_SCREEN_STRIDE;
 }
 
-/** SPEC 3.2 validity of one point (photons >= 0, |gamma1|^2 > 0, checkWindows). */
+/** SPEC 3.2 validity of one point: the photon-number rule of 'amplified-rate' (one rule, written there). */
 export function amplifiedPointValid(points: Float64Array, i: number): boolean {
-  const o = i * AMPLIFIED_SCREEN_STRIDE;
-  const p0 = points[o]!;
-  const p1 = points[o + 1]!;
-  if (!(p0 >= 0 && p1 > 0 && Number.isFinite(p0) && Number.isFinite(p1))) return false;
-  try {
-    checkWindows([p0, p1], Array.from(points.subarray(o + 2, o + 6)));
-    return true;
-  } catch (e) {
-    if (e instanceof InputError) return false;
-    throw e;
-  }
+  return pointValid('photon-number', points, i);
 }

@@ -128,7 +128,7 @@ function tooMuch(what: string, work: number): never {
 
 /** One exact photon-number evaluation on fixed nodes (spec.ts). */
 export function pnSeparable(input: PnSeparableInput, withState = false): PnSeparableResult & { eve?: PnEveState } {
-  const { p0, p1, t1, t2, t3, t4, G1, G2, rE } = input;
+  const { p0, p1, t1, t2, t3, t4, G1, G2, leak: rE } = input; // rE: the paper's symbol in the formulas below
   const alpha = input.alpha ?? PN_ALPHA;
   const mu = (p0 + p1) / 2;
   const lo0 = mu - t3;

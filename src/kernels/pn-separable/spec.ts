@@ -72,7 +72,8 @@ export interface PnSeparableInput {
   t4: number;
   G1: number;
   G2: number;
-  rE: number;
+  /** the leak r_E in [0, 1) (docs/glossary.md) */
+  leak: number;
   /** panel width / scale (default PN_ALPHA) */
   alpha?: number;
 }

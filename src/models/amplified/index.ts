@@ -22,6 +22,7 @@ export { checkPhaseWindows, phaseNoise, phaseOverlap, phaseProbabilities, phaseR
 export { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
 export { maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions, type SearchResult, type StartResult } from './optimize.js';
 export {
+  AMPLIFIED_KERNELS,
   defaultSearch,
   optimizeAt,
   phaseFromUnit,
@@ -35,6 +36,7 @@ export {
   type WorstCase,
   type WorstCaseInput,
 } from './model.js';
+export { AMPLIFIED_KERNELS as modelKernels } from './model.js';
 export { correlation, plob, precision, type CorrelationResult, type PlobResult, type PrecisionResult } from './supporting.js';
 export { naturalLosses, type NaturalLossesInput, type NaturalLossesResult, type NaturalLossesRow } from './natural-losses.js';
 

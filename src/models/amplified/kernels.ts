@@ -1,36 +1,19 @@
 /**
- * Batch evaluators of Lf/L over flat Float64Arrays (layout documented below) so that WASM/WGSL
- * backends can replace them. Invalid points (violating SPEC 3.2/3.3 window constraints) give NaN.
- *
- * photon-number layout, stride 6: [|gamma0|^2, |gamma1|^2, theta1, theta2, theta3, theta4]
- * phase layout, stride 3:          [|gamma|^2, theta1', theta2']
+ * The amplified model's TypeScript implementation of the kernel 'amplified-rate' (contract,
+ * layouts and validity rule: src/kernels/amplified-rate/spec.ts). Invalid points give NaN.
  */
 import { photonNumberRate } from './photon-number.js';
 import { PN_ALPHA } from '../../kernels/pn-separable/spec.js';
 import { phaseRate } from './phase.js';
+import { AMPLIFIED_STRIDE, amplifiedPointValid, type AmplifiedBatchFixed, type AmplifiedBatchFn, type Encoding } from '../../kernels/amplified-rate/spec.js';
 
-export type Encoding = 'photon-number' | 'phase';
-
-/** Fixed (non-optimised) parameters of a batch. */
-export interface BatchFixed {
-  encoding: Encoding;
-  G1: number;
-  G2: number;
-  leak: number;
-  method: 'exact' | 'paper';
-  /** quadrature tolerance (photon-number); default 1e-15 */
-  tol?: number;
-}
-
-export const STRIDE: Record<Encoding, number> = { 'photon-number': 6, phase: 3 };
-
+export type { Encoding };
+/** Fixed (non-optimised) parameters of a batch (the kernel's AmplifiedBatchFixed). */
+export type BatchFixed = AmplifiedBatchFixed;
+/** Point stride per encoding (the kernel's AMPLIFIED_STRIDE). */
+export const STRIDE = AMPLIFIED_STRIDE;
 /** Signature of an injectable batch evaluator: fills out[i] with Lf/L of point i; returns inner evaluations. */
-export type BatchEvaluator = (fixed: BatchFixed, points: Float64Array, out: Float64Array) => number;
-
-function validPn(p0: number, p1: number, t: number[]): boolean {
-  const mu = (p0 + p1) / 2;
-  return p0 >= 0 && p1 > 0 && t[2]! >= t[0]! && t[3]! >= t[1]! && t[0]! + t[1]! >= 1 && mu - t[0]! >= 0 && t.every(Number.isFinite);
-}
+export type BatchEvaluator = AmplifiedBatchFn;
 
 /** Reference (f64, plain TS) batch evaluator. */
 export const evaluateBatch: BatchEvaluator = (fixed, points, out) => {
@@ -43,7 +26,7 @@ export const evaluateBatch: BatchEvaluator = (fixed, points, out) => {
       const g = points[o]!;
       const t1 = points[o + 1]!;
       const t2 = points[o + 2]!;
-      if (!(g > 0 && t1 >= 0 && t2 > t1)) {
+      if (!amplifiedPointValid('phase', points, i)) {
         out[i] = NaN;
         continue;
       }
@@ -53,7 +36,7 @@ export const evaluateBatch: BatchEvaluator = (fixed, points, out) => {
       const p0 = points[o]!;
       const p1 = points[o + 1]!;
       const t = [points[o + 2]!, points[o + 3]!, points[o + 4]!, points[o + 5]!];
-      if (!validPn(p0, p1, t)) {
+      if (!amplifiedPointValid('photon-number', points, i)) {
         out[i] = NaN;
         continue;
       }

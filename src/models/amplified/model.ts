@@ -7,10 +7,33 @@ import { InputError } from '../../errors.js';
 import { check, checkObject, params, ranged } from '../../validate.js';
 import { line, type LineGeometry } from './channel.js';
 import { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
-import { maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions } from './optimize.js';
+import { latinHypercube, maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions } from './optimize.js';
+import { mulberry32 } from '../../util/prng.js';
+import { BackendUnavailableError } from '../../errors.js';
+import type { AmplifiedScreenInput, AmplifiedScreenOutput } from '../../kernels/amplified-screen/spec.js';
 import { checkWindows, photonNumberRate, type PnResult } from './photon-number.js';
 import { checkPhaseWindows, phaseNoise, phaseRate } from './phase.js';
-import { amplifiedEvaluator, checkAmplifiedBackend } from '../../backends/amplified-evaluator.js';
+import { KERNELS } from '../../kernels/names.js';
+import type { KernelEvaluator, ModelKernels } from '../../kernels/evaluator.js';
+import type { AmplifiedRateInput, AmplifiedRateOutput } from '../../kernels/amplified-rate/spec.js';
+import { runAmplifiedBatch } from '../../kernels/amplified-rate/spec.js';
+
+/** The kernels the amplified model runs, and its own TS twin of 'amplified-rate' (handed to createEvaluator). */
+export const AMPLIFIED_KERNELS: ModelKernels = {
+  model: 'amplified',
+  kernels: [KERNELS.amplifiedRate],
+  screens: [KERNELS.amplifiedScreen],
+  references: { [KERNELS.amplifiedRate]: (input: unknown) => runAmplifiedBatch(evaluateBatch, input as AmplifiedRateInput) },
+};
+
+/** The optimiser's synchronous batch evaluator on a KernelEvaluator ('amplified-rate', f64 CPU chain). */
+function batchOn(ev: KernelEvaluator): BatchEvaluator {
+  return (fixed, points, out) => {
+    const r = ev.runSync<AmplifiedRateOutput>(KERNELS.amplifiedRate, { fixed, points } satisfies AmplifiedRateInput);
+    out.set(r.values);
+    return r.evaluations;
+  };
+}
 
 export type Method = 'exact' | 'paper';
 
@@ -30,10 +53,11 @@ export interface RateInput {
   method?: Method;
   /** injectable batch evaluator (default: reference f64 `evaluateBatch`) */
   evaluate?: BatchEvaluator;
-  /** without `evaluate`: the optimiser's backend, 'reference' (default) | 'wasm' | 'auto' (wasm when
-   *  it loads, else reference; src/backends/amplified-evaluator.ts). The reported point is always
-   *  re-evaluated on the reference. */
+  /** with `evaluate`: the label reported as the search backend (without: 'reference' only) */
   backend?: string;
+  /** the backends of the optimiser's batches: createEvaluator(MODELS.amplified, { backend })
+   *  (src/runtime/evaluator.ts). The reported point is always re-evaluated on the reference. */
+  evaluator?: KernelEvaluator;
 }
 
 export interface AmplifiedRate {
@@ -63,8 +87,9 @@ export interface AmplifiedRate {
   tolerance: { method: string; estimated: number; converged: boolean };
   /** trace of Eve's states before normalisation (photon number; exact = 1 - truncated mass) */
   trace?: number[];
-  /** backends: `search` computed the optimiser's batches, `evaluation` the reported numbers */
-  backend: { search: string; evaluation: 'reference' };
+  /** backends: `screen` ranked the optimiser's global samples (when a screening backend did, e.g.
+   *  WGSL f32), `search` computed the optimiser's f64 batches, `evaluation` the reported numbers */
+  backend: { screen?: string; search: string; evaluation: 'reference' };
   /** objective evaluations (points) and inner integrand evaluations */
   evaluations: number;
   innerEvaluations: number;
@@ -160,7 +185,9 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   const leak = input.leak;
   const given = input.photons !== undefined || input.windows !== undefined;
   const doOpt = input.optimize !== undefined ? input.optimize !== false : !given;
-  if (input.backend !== undefined && !input.evaluate) checkAmplifiedBackend(input.backend);
+  if (input.backend !== undefined && !input.evaluate && input.backend !== 'reference') {
+    throw new InputError('backend', "a label for an injected `evaluate`, or 'reference'; other backends: pass `evaluator: await createEvaluator(MODELS.amplified, { backend })`", input.backend);
+  }
   if (given && (input.photons === undefined || input.windows === undefined)) {
     throw new InputError(input.photons === undefined ? 'photons' : 'windows', 'photons and windows together (or --optimize)', undefined);
   }
@@ -172,16 +199,41 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   let u: number[] | undefined;
   // as in the leakage model: an injected evaluator is labelled by `backend`; a backend name selects one
   let search = input.evaluate ? (input.backend ?? 'injected') : 'reference';
+  let screenedBy: string | undefined;
+  if (input.evaluator && !input.evaluate && input.evaluator.screener !== undefined && (!doOpt || enc === 'phase')) {
+    // a forced screening backend that would compute nothing of this result
+    throw new BackendUnavailableError(input.evaluator.screener, doOpt
+      ? 'no screening kernel for the phase encoding (amplified-screen is photon-number only)'
+      : 'nothing to screen: fixed photons and windows are evaluated in f64 on the reference (use --optimize)');
+  }
   if (doOpt) {
     let evaluate = input.evaluate;
     let used = (): string => search;
-    if (!evaluate && input.backend !== undefined && input.backend !== 'reference') {
-      const ev = await amplifiedEvaluator(input.backend);
+    const searchOpts = typeof input.optimize === 'object' ? input.optimize : {};
+    let screenValues: number[] | undefined;
+    if (!evaluate && input.evaluator) {
+      const ev = input.evaluator;
+      if (enc === 'photon-number') {
+        // the optimiser's global sampling stage on a screening backend (WGSL f32) when there is one
+        const o = { ...defaultSearch(enc), ...searchOpts };
+        const stride = STRIDE['photon-number'];
+        const us = latinHypercube(stride, o.samples, mulberry32(o.seed));
+        const pts = new Float64Array(us.length * stride);
+        us.forEach((u, i) => {
+          const m = pnFromUnit(u, L, leak);
+          pts.set([...m.photons, ...m.windows], i * stride);
+        });
+        const r = await ev.screen<AmplifiedScreenOutput>(KERNELS.amplifiedScreen, { fixed: { G1: L.G1, G2: L.G2, leak }, points: pts } satisfies AmplifiedScreenInput, { points: us.length });
+        if (r) {
+          screenValues = Array.from(r.value.rate);
+          screenedBy = r.backend;
+        }
+      }
       const mark = ev.batches();
-      evaluate = ev.evaluate;
+      evaluate = batchOn(ev);
       used = () => ev.backendsSince(mark);
     }
-    const opt = optimizeAt(enc, L, leak, method, typeof input.optimize === 'object' ? input.optimize : {}, evaluate);
+    const opt = optimizeAt(enc, L, leak, method, searchOpts, evaluate, screenValues);
     search = used();
     photons = opt.photons;
     windows = opt.windows;
@@ -208,7 +260,7 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
       estimated: r.quadError,
       converged: r.quadConverged,
     },
-    backend: { search: doOpt ? search : 'none (fixed parameters)', evaluation: 'reference' },
+    backend: { ...(screenedBy ? { screen: screenedBy } : {}), search: doOpt ? search : 'none (fixed parameters)', evaluation: 'reference' },
     ...(r.trace ? { trace: r.trace } : {}),
     evaluations,
     innerEvaluations: r.evaluations,
@@ -262,6 +314,7 @@ export function optimizeAt(
   method: Method,
   opts: SearchOptions = {},
   evaluate: BatchEvaluator = evaluateBatch,
+  screenValues?: readonly number[],
 ): { photons: number[]; windows: number[]; value: number; points: number; status: OptimumStatus; converged: boolean; u: number[]; search: NonNullable<AmplifiedRate['search']> } {
   const dim = enc === 'phase' ? 3 : 6;
   const map = enc === 'phase' ? phaseFromUnit : pnFromUnit;
@@ -278,7 +331,7 @@ export function optimizeAt(
     return Array.from(out);
   };
   const extra = enc === 'phase' ? {} : { variants: (b: number[]) => pnVariants(b[0]!, L, leak), physical: PN_LIMITS };
-  const r = maximizeBox(dim, f, { ...defaultSearch(enc), ...opts }, extra);
+  const r = maximizeBox(dim, f, { ...defaultSearch(enc), ...opts }, { ...extra, ...(screenValues ? { screenValues } : {}) });
   const m = map(r.u, L, leak);
   return {
     photons: [...m.photons], windows: m.windows, value: r.value, points: r.points, status: r.status, converged: r.converged, u: r.u,
@@ -393,7 +446,8 @@ export interface CurvePoint {
   evaluations: number;
   status: AmplifiedRate['status'];
   converged: boolean;
-  /** backend of the optimiser's batches (reported values: reference) */
+  /** backends of the optimiser (screen, when a screening backend ranked its samples, and search;
+   *  reported values: reference) */
   backend: string;
 }
 
@@ -424,7 +478,7 @@ export async function curve(input: CurveInput): Promise<{ points: CurvePoint[]; 
       evaluations: r.evaluations,
       status: r.status,
       converged: r.converged,
-      backend: r.backend.search,
+      backend: r.backend.screen ? `${r.backend.screen} (screen), ${r.backend.search} (search)` : r.backend.search,
     });
     onProgress?.(i + 1, leaks.length);
   }

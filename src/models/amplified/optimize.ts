@@ -91,11 +91,30 @@ const NO_KEY_ITERATIONS = 25;
  * values (NaN = infeasible). `variants(best)` adds physics-informed starts derived from the best
  * screened point; `physical` marks the box edges that are physical limits.
  */
+/** The seeded Latin-hypercube screen of maximizeBox: the first draws of `rnd` (seeded with `seed`). */
+export function latinHypercube(dim: number, samples: number, rnd: () => number): number[][] {
+  const perms = Array.from({ length: dim }, () => {
+    const p = Array.from({ length: samples }, (_, i) => i);
+    for (let i = samples - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [p[i], p[j]] = [p[j]!, p[i]!];
+    }
+    return p;
+  });
+  return Array.from({ length: samples }, (_, i) => perms.map((p) => (p[i]! + rnd()) / samples));
+}
+
 export function maximizeBox(
   dim: number,
   f: (us: number[][]) => number[],
   opts: SearchOptions = {},
-  extra: { variants?: (best: number[]) => number[][]; physical?: BoxLimits } = {},
+  extra: {
+    variants?: (best: number[]) => number[][];
+    physical?: BoxLimits;
+    /** values of the screen points computed elsewhere (a screening backend, e.g. WGSL f32; NaN =
+     *  infeasible or unresolved): they only rank the starts, every start is searched in f64 */
+    screenValues?: readonly number[];
+  } = {},
 ): SearchResult {
   const samples = opts.samples ?? 64;
   const nStarts = opts.starts ?? 3;
@@ -115,16 +134,11 @@ export function maximizeBox(
     });
   };
   // Latin-hypercube screening
-  const perms = Array.from({ length: dim }, () => {
-    const p = Array.from({ length: samples }, (_, i) => i);
-    for (let i = samples - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [p[i], p[j]] = [p[j]!, p[i]!];
-    }
-    return p;
-  });
-  const screen = Array.from({ length: samples }, (_, i) => perms.map((p) => (p[i]! + rnd()) / samples));
-  const vals = samples > 0 ? evalMany(screen) : [];
+  const screen = latinHypercube(dim, samples, rnd);
+  const given = extra.screenValues;
+  const vals = samples > 0
+    ? given && given.length === samples ? given.map((v) => (Number.isFinite(v) ? v : -Infinity)) : evalMany(screen)
+    : [];
   const order = vals.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]);
   const startPts: number[][] = [...(opts.warm ?? []).map((w) => w.map(clamp01))];
   const screened = order.slice(0, nStarts).map(([, i]) => screen[i]!);

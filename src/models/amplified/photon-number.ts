@@ -342,7 +342,7 @@ const pba2 = (p: readonly number[]): [[number, number], [number, number]] => [[p
 /** The separable kernel's input for a point (src/kernels/pn-separable/spec.ts). */
 function separableInput(pt: PnPoint, alpha: number) {
   const [t1, t2, t3, t4] = pt.windows as [number, number, number, number];
-  return { p0: pt.photons[0], p1: pt.photons[1], t1, t2, t3, t4, G1: pt.G1, G2: pt.G2, rE: pt.leak, alpha };
+  return { p0: pt.photons[0], p1: pt.photons[1], t1, t2, t3, t4, G1: pt.G1, G2: pt.G2, leak: pt.leak, alpha };
 }
 
 /**

@@ -12,10 +12,12 @@ import { check, checkObject, params, ranged } from '../../validate.js';
 import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 import { leakageObjectiveReference } from '../../kernels/leakage-objective/reference.js';
 import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
-import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate } from './optimize.js';
+import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate, type Screen } from './optimize.js';
+import type { LeakageGridScreenOutput } from '../../kernels/leakage-grid-screen/spec.js';
 import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
 import { mulberry32 } from '../../util/prng.js';
-import { memoAsync } from '../../util/memo.js';
+import { KERNELS } from '../../kernels/names.js';
+import type { KernelEvaluator, ModelKernels } from '../../kernels/evaluator.js';
 
 export * from './state.js';
 export * from './attack.js';
@@ -24,6 +26,15 @@ export type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-obj
 
 const objectiveSchema = ranged(z.enum(['joint', 'conditional']), "'joint' | 'conditional'");
 const evaluateSchema = ranged(z.custom<Evaluate>((f) => typeof f === 'function'), 'a batch evaluator function');
+const evaluatorSchema = ranged(
+  z.custom<KernelEvaluator>((e) => typeof e === 'object' && e !== null && typeof (e as KernelEvaluator).run === 'function'),
+  'a KernelEvaluator from createEvaluator(MODELS.leakage, { backend, workers })',
+);
+
+/** The kernels the leakage model runs (handed to createEvaluator, src/runtime/evaluator.ts). */
+export const LEAKAGE_KERNELS: ModelKernels = { model: 'leakage', kernels: [KERNELS.leakageObjective], screens: [KERNELS.leakageGridScreen] };
+/** The same under the name every model module exports (src/models/registry.ts). */
+export const modelKernels = LEAKAGE_KERNELS;
 const base = {
   dim: params.dim,
   parties: params.parties,
@@ -125,6 +136,8 @@ export interface ZeroCrossingInput extends ThresholdInput {
   /** a rate above this counts as positive (default 1e-12 bits) */
   positive?: number;
   evaluate?: Evaluate;
+  /** the backends that compute the bisection's rates (createEvaluator); default: reference */
+  evaluator?: KernelEvaluator;
 }
 
 export interface ZeroCrossing {
@@ -136,6 +149,8 @@ export interface ZeroCrossing {
   evaluations: number;
   /** why the bisection was not run (zeroCrossing is then NaN) */
   skipped?: string;
+  /** backend(s) that computed the bisection's rates ('none' when it was not run) */
+  backend: string;
 }
 
 /** Smallest v with rate > `positive`, by bisection on the computed rate between 1/(1+D) and 1. */
@@ -147,6 +162,7 @@ export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossi
       tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
       positive: ranged(z.number().gt(0), '> 0').optional(),
       evaluate: evaluateSchema.optional(),
+      evaluator: evaluatorSchema.optional(),
     }).strict(),
     input,
   );
@@ -157,22 +173,25 @@ export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossi
   let lo = separableBound(i.dim, i.parties);
   let hi = 1;
   let evaluations = 0;
+  const used = new Set<string>();
   const r = async (v: number) => {
-    const res = await rate({ dim: i.dim, parties: i.parties, leakage: i.leakage, visibility: v, model: i.model, objective: i.objective, evaluate: input.evaluate });
+    const res = await rate({ dim: i.dim, parties: i.parties, leakage: i.leakage, visibility: v, model: i.model, objective: i.objective, evaluate: input.evaluate, evaluator: input.evaluator });
     evaluations += res.evaluations;
+    for (const b of res.backend.split(' + ')) used.add(b);
     return res.rate;
   };
+  const backend = () => [...used].join(' + ') || 'none';
   const atOne = await r(hi);
   if (!(atOne > positive)) {
     // no visibility in [1/(1+D), 1] gives key: there is no crossing to bisect for
-    return { zeroCrossing: NaN, bracket: [lo, hi], tol, positive, evaluations, skipped: `no key at any visibility: rate(v = 1) = ${atOne} <= positive (${positive})` };
+    return { zeroCrossing: NaN, bracket: [lo, hi], tol, positive, evaluations, backend: backend(), skipped: `no key at any visibility: rate(v = 1) = ${atOne} <= positive (${positive})` };
   }
   while (hi - lo > tol) {
     const mid = 0.5 * (lo + hi);
     if ((await r(mid)) > positive) hi = mid;
     else lo = mid;
   }
-  return { zeroCrossing: hi, bracket: [lo, hi], tol, positive, evaluations };
+  return { zeroCrossing: hi, bracket: [lo, hi], tol, positive, evaluations, backend: backend() };
 }
 
 export interface ThresholdResult {
@@ -189,6 +208,8 @@ export interface ThresholdResult {
   zeroCrossingDetail: ZeroCrossing;
   /** the printed (erroneous) uniform formula of Thm. 1/2 (i), for reference */
   printedThreshold?: number;
+  /** what computed the numbers: closed forms, and the backend(s) of the zero crossing's rates */
+  backend: string;
 }
 
 /** Input schema of threshold() (exported for the service's OpenAPI document, src/serve). */
@@ -198,10 +219,11 @@ export const thresholdSchema = z.object({
   tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
   positive: ranged(z.number().gt(0), '> 0').optional(),
   evaluate: evaluateSchema.optional(),
+  evaluator: evaluatorSchema.optional(),
   zeroCrossing: ranged(z.boolean(), 'true | false').optional(),
 }).strict();
 
-export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; zeroCrossing?: boolean }): Promise<ThresholdResult> {
+export async function threshold(input: ThresholdInput & { objective?: Objective; tol?: number; positive?: number; evaluate?: Evaluate; evaluator?: KernelEvaluator; zeroCrossing?: boolean }): Promise<ThresholdResult> {
   const i = checkObject(thresholdSchema, input);
   const model = i.model ?? 'uniform';
   checkClosedFormSize(i.dim, i.parties);
@@ -215,7 +237,7 @@ export async function threshold(input: ThresholdInput & { objective?: Objective;
       : undefined;
   const sep = separableBound(i.dim, i.parties);
   const zc: ZeroCrossing = skip
-    ? { zeroCrossing: NaN, bracket: [sep, 1], tol: i.tol ?? 1e-6, positive: 1e-12, evaluations: 0, skipped: skip }
+    ? { zeroCrossing: NaN, bracket: [sep, 1], tol: i.tol ?? 1e-6, positive: 1e-12, evaluations: 0, skipped: skip, backend: 'none' }
     : await zeroCrossing({ ...zin, model });
   return {
     dim: i.dim,
@@ -227,6 +249,7 @@ export async function threshold(input: ThresholdInput & { objective?: Objective;
     zeroCrossing: zc.zeroCrossing,
     zeroCrossingDetail: zc,
     ...(model === 'uniform' ? { printedThreshold: thresholdPrinted(i.dim, i.parties, i.leakage) } : {}),
+    backend: zc.skipped ? 'closed forms (no zero crossing)' : `closed forms; zero crossing: ${zc.backend}`,
   };
 }
 
@@ -258,12 +281,11 @@ export interface RateInput {
   seed?: number;
   /** injectable batch evaluator (default: leakageObjectiveReference) */
   evaluate?: Evaluate;
-  /** with `evaluate`: the label reported as `backend`; without: a src/backends backend name
-   *  ('auto' | 'wasm' | 'webgpu' | 'gpujs'; an evaluator is created once per name and cached) */
+  /** with `evaluate`: the label reported as `backend` (without: 'reference' only) */
   backend?: string;
-  /** with a `backend` name: worker threads for large objective batches (default 1; a pool stays
-   *  up until closeEvaluators()) */
-  workers?: number;
+  /** the backends that compute Eve's objective batches: createEvaluator(MODELS.leakage, { backend,
+   *  workers }) (src/runtime/evaluator.ts); the result names the ones that computed this point */
+  evaluator?: KernelEvaluator;
 }
 
 export interface RateResult {
@@ -296,6 +318,12 @@ export interface RateResult {
   nanEvents: number;
   /** 'general': objective value of the family search and of the independent general search */
   searches?: { family: number; general: number };
+  /** when Eve's grid screen ran on a screening backend (e.g. WGSL f32): which backends screened
+   *  and which refined in f64 */
+  backends?: { screen: string; refine: string };
+  /** that screen at the reported settings: f64 value of the best screened cell, the proven cell
+   *  modulus M, and lowerBound = gridBest - M <= min_gamma F ('joint'; see EveMin.screen) */
+  screen?: { gridBest: number; modulus: number; lowerBound: number };
 }
 
 const angle = ranged(z.number().finite(), 'a finite angle (rad)');
@@ -342,12 +370,10 @@ export const rateSchema = z.object({
   start: z.unknown().optional(),
   evaluate: evaluateSchema.optional(),
   backend: ranged(z.string(), 'a backend name').optional(),
-  workers: params.workers.optional(),
+  evaluator: evaluatorSchema.optional(),
 }).strict();
 
-/** Backends the leakage objective can run on (f64 only: webgpu and gpujs compute in f32). */
-export const LEAKAGE_BACKENDS = ['auto', 'reference', 'wasm'] as const;
-const leakageBackend = ranged(z.enum(LEAKAGE_BACKENDS), "'auto' | 'reference' | 'wasm' (f64 backends; webgpu and gpujs compute in f32)");
+const NO_BACKEND_NAMES = "a label for an injected `evaluate`, or 'reference'; other backends: pass `evaluator: await createEvaluator(MODELS.leakage, { backend })`";
 
 /** Family candidates: d = 2: parties 1..N-1 in Z, the last at Bloch angle theta in the XZ plane; d > 2: computational. */
 function familySettings(dim: number, parties: number, theta: number): Settings {
@@ -380,21 +406,6 @@ function randomUnitary(dim: number, rand: () => number): PartyMeasurement {
   return { unitary: { re: Array.from({ length: dim }, (_, j) => cols.map((c) => c.re[j]!)), im: Array.from({ length: dim }, (_, j) => cols.map((c) => c.im[j]!)) } };
 }
 
-/** src/backends evaluators, one per (backend name, workers) per thread; names are validated by
- *  the registry (InputError). A pool (workers > 1) keeps threads alive: closeEvaluators(). */
-const evaluators = memoAsync(async (key: string) => {
-  const [backend, workers] = key.split(' x');
-  const { createLeakageEvaluator } = await import('../../backends/evaluator.js');
-  return createLeakageEvaluator({ backend: backend as 'auto', workers: Number(workers) });
-});
-
-/** Close the evaluators (and worker pools) that `backend` / `workers` inputs created. */
-export async function closeEvaluators(): Promise<void> {
-  const all = evaluators.values();
-  evaluators.clear();
-  await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
-}
-
 export async function rate(input: RateInput): Promise<RateResult> {
   const i = checkObject(rateSchema, input);
   const model = i.model ?? 'uniform';
@@ -402,18 +413,25 @@ export async function rate(input: RateInput): Promise<RateResult> {
   const { dim, parties, leakage: L, visibility: v } = i;
   const fixed = input.settings !== undefined ? checkSettings('settings', input.settings, dim, parties) : undefined;
   const start = input.start !== undefined ? checkSettings('start', input.start, dim, parties) : undefined;
-  if (!input.evaluate && input.backend !== undefined) check('backend', leakageBackend, input.backend);
+  if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') throw new InputError('backend', NO_BACKEND_NAMES, input.backend);
   checkRateSize(dim, parties, fixed ? 'fixed' : (i.settingsSearch ?? 'family'), i.samples ?? 24, i.eve?.grid);
   let evaluate: Evaluate = input.evaluate ?? ((b: LeakageObjectiveBatch) => leakageObjectiveReference(b));
   let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
   let backendNow = () => backend;
-  if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') {
-    // a named backend without an injected evaluator: a cached src/backends evaluator (one per name);
+  let screenStage: Screen | undefined;
+  const screenedBy = new Set<string>();
+  if (!input.evaluate && input.evaluator) {
     // the result names the backends that computed this point's batches
-    const ev = await evaluators.get(`${input.backend} x${input.workers ?? 1}`);
+    const ev = input.evaluator;
     const before = ev.batches();
-    evaluate = (b) => ev.evaluate(b);
+    evaluate = (b) => ev.run<Float64Array>(KERNELS.leakageObjective, b);
     backendNow = () => ev.backendsSince(before);
+    backend = ev.primary;
+    screenStage = async (si) => {
+      const r = await ev.screen<LeakageGridScreenOutput>(KERNELS.leakageGridScreen, si, { points: (si.coef.length / (2 * dim ** parties)) * si.grid ** (dim ** parties) });
+      if (r) screenedBy.add(r.backend);
+      return r?.value;
+    };
   }
   const n = dim ** parties;
   const eve: EveOptions = i.eve ?? {};
@@ -441,7 +459,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
       coef.set(B, n);
       return { coef, extraStarts: L > 0 && q > 0 ? [paperGamma(pEnt, pSep, q, L, model)] : [] };
     });
-    const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve);
+    const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve, screenStage);
     evaluations += r.evaluations;
     for (const m of r.mins) nanEvents += m.convergence.nanEvents;
     return r.mins;
@@ -521,9 +539,13 @@ export async function rate(input: RateInput): Promise<RateResult> {
     method += '; Eve: grid screen + projected-gradient multi-start (+ Eq. 16 start)';
   }
   const value = Math.max(0, best.value); // total correlation >= 0; clamp rounding
+  const used = backendNow();
+  const screenInfo = best.eve.screen;
   return {
     ...common,
-    backend: backendNow(),
+    backend: used,
+    ...(screenedBy.size ? { backends: { screen: [...screenedBy].join(' + '), refine: used.split(' + ').filter((b) => !screenedBy.has(b)).join(' + ') || 'none' } } : {}),
+    ...(screenInfo ? { screen: { ...screenInfo, lowerBound: screenInfo.gridBest - screenInfo.modulus } } : {}),
     rate: value / (parties - 1), // Eq. 29 prefactor 1/(N-1)
     settings: best.s,
     gamma: Array.from(best.gamma),
@@ -549,7 +571,7 @@ export interface CurveInput {
   objective?: Objective;
   evaluate?: Evaluate;
   backend?: string;
-  workers?: number;
+  evaluator?: KernelEvaluator;
   /** warm-start each visibility from the previous point's settings (default true) */
   warmStart?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -588,7 +610,7 @@ export const curveSchema = z.object({
   objective: objectiveSchema.optional(),
   evaluate: evaluateSchema.optional(),
   backend: ranged(z.string(), 'a backend name').optional(),
-  workers: params.workers.optional(),
+  evaluator: evaluatorSchema.optional(),
   warmStart: ranged(z.boolean(), 'true | false').optional(),
   onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
 }).strict();
@@ -598,7 +620,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
   if (i.leakages.length * i.visibilities.length > MAX_CURVE_POINTS) {
     throw new InputError('visibilities', `at most ${MAX_CURVE_POINTS} points in all (leakages x visibilities)`, i.visibilities.length, `${i.leakages.length} x ${i.visibilities.length} points`);
   }
-  if (!input.evaluate && input.backend !== undefined) check('backend', leakageBackend, input.backend);
+  if (!input.evaluate && input.backend !== undefined && input.backend !== 'reference') throw new InputError('backend', NO_BACKEND_NAMES, input.backend);
   checkRateSize(i.dim, i.parties, 'family', 24, undefined);
   const model = i.model ?? 'uniform';
   const objective = i.objective ?? 'joint';
@@ -607,7 +629,7 @@ export async function curve(input: CurveInput): Promise<CurveRow[]> {
   for (const L of i.leakages) {
     let prev: Settings | undefined;
     for (const v of i.visibilities) {
-      const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, workers: input.workers, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
+      const r = await rate({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, evaluate: input.evaluate, backend: input.backend, evaluator: input.evaluator, ...(prev && input.warmStart !== false ? { start: prev } : {}) });
       prev = r.settings;
       rows.push({ dim: i.dim, parties: i.parties, leakage: L, visibility: v, model, objective, rate: r.rate, threshold: thresholdClosedForm(i.dim, i.parties, L, model), settings: r.settings, gamma: r.gamma, evaluations: r.evaluations, method: r.method, backend: r.backend, tolerance: r.tolerance, status: r.status, nanEvents: r.nanEvents });
       input.onProgress?.(rows.length, total);
@@ -677,6 +699,7 @@ export interface RepeatersInput {
   parties?: number;
   objective?: Objective;
   evaluate?: Evaluate;
+  evaluator?: KernelEvaluator;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -699,6 +722,7 @@ export const repeatersSchema = z.object({
   parties: params.parties.optional(),
   objective: objectiveSchema.optional(),
   evaluate: evaluateSchema.optional(),
+  evaluator: evaluatorSchema.optional(),
   onProgress: ranged(z.custom<(d: number, t: number) => void>((f) => typeof f === 'function'), 'a function').optional(),
 }).strict();
 
@@ -720,7 +744,7 @@ export async function repeaters(input: RepeatersInput): Promise<{ rule: Repeater
     let firstZero: number | null = null;
     for (let k = 0; k <= i.maxRepeaters; k++) {
       const ve = effectiveVisibility(v, k, rule);
-      const r = await rate({ dim, parties, leakage: i.leakage, visibility: ve, model, objective: i.objective, evaluate: input.evaluate });
+      const r = await rate({ dim, parties, leakage: i.leakage, visibility: ve, model, objective: i.objective, evaluate: input.evaluate, evaluator: input.evaluator });
       points.push({ repeaters: k, effectiveVisibility: ve, rate: r.rate, evaluations: r.evaluations });
       if (firstZero === null && r.rate <= 1e-12) firstZero = k;
       input.onProgress?.(++done, total);

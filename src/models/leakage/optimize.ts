@@ -21,9 +21,17 @@
  * value is NaN throws.
  */
 import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
+import { MAX_TOP_K, gridDigits, type LeakageGridScreenInput, type LeakageGridScreenOutput } from '../../kernels/leakage-grid-screen/spec.js';
 import { mulberry32 } from '../../util/prng.js';
 
 export type Evaluate = (batch: LeakageObjectiveBatch) => Float64Array | Promise<Float64Array>;
+
+/**
+ * An optional screening stage for step 1 ('leakage-grid-screen', e.g. WGSL f32 on webgpu): the
+ * best `topK` cells of the full grid per problem; undefined = screen in f64 through `evaluate`.
+ * The screened cells (and the extra starts) are re-evaluated in f64 before anything is chosen.
+ */
+export type Screen = (input: LeakageGridScreenInput) => Promise<LeakageGridScreenOutput | undefined>;
 
 export interface EveOptions {
   /** Grid points per gamma coordinate in the screen (default: 6 for n <= 4, 3 for n <= 9, 2 above). */
@@ -63,6 +71,10 @@ export interface EveMin {
   /** see the criterion at the top of this file */
   status: EveStatus;
   convergence: EveConvergence;
+  /** with a screening stage: the f64 value of the best screened grid cell and the proven cell
+   *  modulus M (src/kernels/leakage-grid-screen/spec.ts): min over the box >= gridBest - M
+   *  ('joint'; NaN modulus for 'conditional'), as long as the screen ranked the grid minimum among its cells */
+  screen?: { gridBest: number; modulus: number };
 }
 
 export function defaultGrid(n: number): number {
@@ -128,7 +140,8 @@ export async function eveMinMany(
   objective: Objective,
   evaluate: Evaluate,
   opts: EveOptions = {},
-): Promise<{ mins: EveMin[]; evaluations: number }> {
+  screenStage?: Screen,
+): Promise<{ mins: EveMin[]; evaluations: number; screen?: LeakageGridScreenOutput }> {
   const n = dim ** parties;
   const G = opts.grid ?? defaultGrid(n);
   const nStarts = opts.starts ?? 4;
@@ -151,7 +164,11 @@ export async function eveMinMany(
   //    all problems in one batch
   const maxScreen = opts.maxScreen ?? 2 ** 18;
   const fullGrid = G ** n <= maxScreen;
-  const gridPts = fullGrid ? G ** n : maxScreen;
+  // a screening backend keeps only the best cells of the full grid (n <= 9, K <= 8 per problem)
+  const screened = fullGrid && n <= 9 && G >= 2 && nStarts <= MAX_TOP_K && nStarts <= G ** n && screenStage
+    ? await screenStage({ dim, parties, coef, grid: G, topK: nStarts, objective })
+    : undefined;
+  const gridPts = screened ? nStarts : fullGrid ? G ** n : maxScreen;
   const rand = mulberry32(12345);
   const screen = new Float64Array(fullGrid ? 0 : gridPts * n);
   if (!fullGrid) {
@@ -170,6 +187,12 @@ export async function eveMinMany(
   for (let p = 0; p < P; p++) {
     for (let g = 0; g < gridPts; g++, idx++) {
       problemOf[idx] = p;
+      if (screened) {
+        // the cell's grid point, k / (G - 1) per axis as in the f64 screen below
+        const k = gridDigits(screened.index[p * nStarts + g]!, G, n);
+        for (let a = 0; a < n; a++) gammas[idx * n + a] = k[a]! / (G - 1);
+        continue;
+      }
       if (!fullGrid) {
         gammas.set(screen.subarray(g * n, (g + 1) * n), idx * n);
         continue;
@@ -281,7 +304,11 @@ export async function eveMinMany(
     const stopped = b.start !== undefined && mine.some((s) => s.f === b.value && s.stopped); // a best start (ties: any)
     const convergence: EveConvergence = { starts, agreeing, stopped, nanEvents: nan[p]!, valueTol };
     const status: EveStatus = stopped && agreeing >= 2 && nan[p] === 0 ? 'optimum' : 'not-converged';
-    return { value: b.value, gamma: b.gamma, status, convergence };
+    if (!screened) return { value: b.value, gamma: b.gamma, status, convergence };
+    let gridBest = Infinity;
+    const o = counts.slice(0, p).reduce((x, c) => x + c, 0);
+    for (let g = 0; g < gridPts; g++) if (vals[o + g]! < gridBest) gridBest = vals[o + g]!;
+    return { value: b.value, gamma: b.gamma, status, convergence, screen: { gridBest, modulus: screened.modulus[p]! } };
   });
-  return { mins, evaluations };
+  return { mins, evaluations, ...(screened ? { screen: screened } : {}) };
 }

@@ -1,5 +1,7 @@
 /**
- * Host side of the AssemblyScript leakage-objective kernel (assembly/leakage/objective.ts).
+ * Host side of the AssemblyScript leakage kernels 'leakage-objective' (assembly/leakage/objective.ts)
+ * and 'leakage-grid-min' (assembly/leakage/gridmin.ts): one instance serves both (they share its
+ * memory layout and logarithm tables), so they live in one file.
  * Pure: no file system, usable in the main thread and in pool workers. The host owns the module's
  * linear memory above heapBase(): it writes coef / gammas / problemOf there, calls the kernel and
  * copies the output out. Scratch is laid out once per instance and memory grows only when a larger
@@ -7,7 +9,7 @@
  */
 import { WA, align16, ensureMemory, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
 import { checkBatchShape, type LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
-import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from '../grid-min/spec.js';
+import { checkGridMinShape, type LeakageGridMinInput, type LeakageGridMinOutput } from '../../kernels/leakage-grid-min/spec.js';
 
 /** Layout version the host expects from kernelAbiVersion(). */
 export const KERNEL_ABI_VERSION = 2;
@@ -86,7 +88,7 @@ export class WasmLeakageKernel {
     return res;
   }
 
-  /** 'leakage-grid-min' (src/backends/grid-min/spec.ts): fused grid search, one call per batch. */
+  /** 'leakage-grid-min' (src/kernels/leakage-grid-min/spec.ts): fused grid search, one call per batch. */
   gridMin(b: LeakageGridMinInput): LeakageGridMinOutput {
     const { n, problems } = checkGridMinShape(b);
     const min = new Float64Array(problems);

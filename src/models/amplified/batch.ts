@@ -1,13 +1,15 @@
 /**
  * JSON shapes the CLI prints with --json and the service (src/serve) returns: one implementation
- * for both. `amplified rate|worst-case` print rateJson(result); `amplified batch` prints one
+ * for both (here, below both layers). `amplified rate|worst-case` print rateJson(result); `amplified batch` prints one
  * batchLines() object per input line.
  */
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import * as amp from '../models/amplified/index.js';
-import type { AmplifiedEvaluator } from '../backends/amplified-evaluator.js';
-import { checkObject, params, ranged } from '../validate.js';
+import { InputError } from '../../errors.js';
+import * as amp from './index.js';
+import type { KernelEvaluator } from '../../kernels/evaluator.js';
+import { KERNELS } from '../../kernels/names.js';
+import type { AmplifiedRateOutput } from '../../kernels/amplified-rate/spec.js';
+import { checkObject, params, ranged } from '../../validate.js';
 
 /** `amplified rate --json` / `worst-case --json`: the model result without the optimiser's unit-box point `u`. */
 export function rateJson<T extends amp.AmplifiedRate>(r: T): Omit<T, 'u'> {
@@ -65,10 +67,17 @@ export function parseBatchPoint(value: unknown, line: number): ParsedPoint {
   }
 }
 
-/** The kernel pass: Lf/L of every well-formed point on `ev`, one batch per (G1, G2, leak). */
-function kernelPass(ev: AmplifiedEvaluator, enc: amp.Encoding, method: amp.Method, parsed: ParsedPoint[]): { values: Float64Array; labels: string[] } {
+/** The kernel pass: Lf/L of every well-formed point on `kev`, one batch per (G1, G2, leak). */
+function kernelPass(kev: KernelEvaluator, enc: amp.Encoding, method: amp.Method, parsed: ParsedPoint[]): { values: Float64Array; labels: string[] } {
   const values = new Float64Array(parsed.length).fill(NaN);
   const labels: string[] = new Array<string>(parsed.length).fill('');
+  const ev = {
+    batches: () => kev.batches(),
+    backendsSince: (m: number) => kev.backendsSince(m),
+    evaluate(fixed: amp.BatchFixed, points: Float64Array, out: Float64Array): void {
+      out.set(kev.runSync<AmplifiedRateOutput>(KERNELS.amplifiedRate, { fixed, points }).values);
+    },
+  };
   const stride = amp.STRIDE[enc];
   const [np, nw] = enc === 'phase' ? [1, 2] : [2, 4];
   const groups = new Map<string, number[]>();
@@ -120,7 +129,7 @@ function kernelPass(ev: AmplifiedEvaluator, enc: amp.Encoding, method: amp.Metho
  * (a cancelled request stops early).
  */
 export async function* batchLines(
-  ev: AmplifiedEvaluator,
+  ev: KernelEvaluator,
   encoding: amp.Encoding,
   method: amp.Method,
   parsed: ParsedPoint[],

@@ -11,7 +11,7 @@
 import { WA, WASM_PAGE, align16, ensureMemory, type WasmInstance, type WasmMemory, type WasmModule } from './wa.js';
 import { InputError } from '../../errors.js';
 import { PN_MAX_WORK } from '../../kernels/pn-separable/spec.js';
-import { AMPLIFIED_STRIDE, checkAmplifiedShape, type AmplifiedBatchFixed, type AmplifiedRateInput, type AmplifiedRateOutput } from '../amplified.js';
+import { AMPLIFIED_STRIDE, checkAmplifiedShape, type AmplifiedBatchFixed, type AmplifiedRateInput, type AmplifiedRateOutput } from '../../kernels/amplified-rate/spec.js';
 
 interface AmplifiedExports {
   memory: WasmMemory;

@@ -1,10 +1,10 @@
 /**
  * Host side of the WGSL kernel 'amplified-screen' (shaders/amplified-screen.wgsl, contract
  * src/kernels/amplified-screen/spec.ts): the amplified-line photon-number encoding in f32.
- * The quadrature rule (Kronrod-15 on [-1, 1], src/models/amplified/quad.ts) and Temme's
+ * The quadrature rule (Kronrod-15 on [-1, 1], src/special/quad.ts) and Temme's
  * c_k(eta) table (src/special/incgamma-temme.ts) are uploaded from their single TS sources.
  */
-import { integrate } from '../../models/amplified/quad.js';
+import { integrate } from '../../special/quad.js';
 import { TEMME_C } from '../../special/incgamma-temme.js';
 import {
   AMPLIFIED_SCREEN_OUT,
@@ -15,6 +15,7 @@ import {
   type AmplifiedScreenOutput,
 } from '../../kernels/amplified-screen/spec.js';
 import type { RunOptions } from '../backend.js';
+import { BU, type GpuContext } from './context.js';
 import { throwIfAborted } from '../kernels.js';
 
 /** Pipeline-overridable quadrature settings (see the shader header). */
@@ -27,17 +28,6 @@ export interface AmplifiedScreenSettings {
   pointsPerDispatch?: number;
 }
 
-/** What the backend lends the kernel (closures of createWebgpuBackend). */
-export interface GpuContext {
-  acquire(): Promise<GPUDevice>;
-  pipeline(dev: GPUDevice, files: string[], entry: string, constants: Record<string, number>): Promise<GPUComputePipeline>;
-  buffer(dev: GPUDevice, data: ArrayBufferView | number, usage: number): GPUBuffer;
-  readBack(dev: GPUDevice, enc: GPUCommandEncoder, src: GPUBuffer, bytes: number): Promise<ArrayBuffer>;
-  limits(): { maxStorageBufferBindingSize: number; maxComputeWorkgroupsPerDimension: number };
-  beforeDispatch?: (device: GPUDevice, i: number) => void;
-}
-
-const BU = { COPY_SRC: 0x4, UNIFORM: 0x40, STORAGE: 0x80 } as const;
 const KT = 5; // Temme terms used in f32 (a >= 20: a^-5 c_5 < 1e-9)
 const JT = 16; // Taylor coefficients per term (|eta| <= 0.52 in the Temme region)
 

@@ -7,11 +7,11 @@ import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { checkWorkers, MAX_WORKERS } from '../validate.js';
-import { parseNumber, runAction } from '../cli/common.js';
+import { parseNumber, runAction } from './common.js';
 import { checkOutPath } from '../util/out-path.js';
-import { createHttpServer, parseSize } from './http.js';
-import { Service } from './service.js';
-import { serveStdio } from './stdio.js';
+import { createHttpServer, parseSize } from '../serve/http.js';
+import { Service } from '../serve/service.js';
+import { serveStdio } from '../serve/stdio.js';
 
 interface ServeFlags {
   host: string;
