@@ -16,8 +16,10 @@ fn objective_f32(w: ptr<function, array<f32, 9>>) -> f32 {
   for (var j = 0u; j < MAXM; j++) { marg[j] = 0.0; }
   var P: f32 = 0.0;
   var sj: f32 = 0.0;
+  var bad = false;
   for (var a = 0u; a < NN; a++) {
     let wa = (*w)[a];
+    bad = bad || !(wa >= 0.0); // NaN or negative: a bug upstream (contract: F = NaN, never 0)
     P += wa;
     sj += xlog2x(wa);
     var rest = a;
@@ -28,7 +30,9 @@ fn objective_f32(w: ptr<function, array<f32, 9>>) -> f32 {
       marg[party * D + k] += wa;
     }
   }
-  if (!(P > 0.0)) { return 0.0; }
+  // a quiet NaN made at run time (a NaN const-expression is a shader-creation error)
+  if (bad) { return bitcast<f32>(0x7fc00000u | (bitcast<u32>(P) & 0u)); }
+  if (!(P > 0.0)) { return 0.0; } // every w_a = 0: F = 0
   var sm: f32 = 0.0;
   for (var j = 0u; j < NP * D; j++) { sm += xlog2x(marg[j]); }
   let joint = sj - sm + f32(NP - 1u) * P * log2(P);

@@ -9,7 +9,10 @@
  * the G^n points and arg[p*n .. p*n+n) the first point (in that order) attaining it.
  * Backends agree on min to the objective's tolerance; argmin may differ between backends where
  * two grid points' F differ by less than that tolerance (symmetric problems), so compare
- * F_ref(arg) against min_ref, not arg itself.
+ * F_ref(arg) against min_ref, not arg itself. A NaN F (invalid coefficients: the objective's
+ * contract, a bug upstream) never wins the minimum (every backend compares f < best); it is
+ * seen where the model evaluates the objective itself (the f64 local search and the refine
+ * stage count NaN values as nanEvents; an all-NaN problem is refused).
  */
 import type { Objective } from '../../kernels/leakage-objective/spec.js';
 
