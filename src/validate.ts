@@ -139,7 +139,7 @@ export const amplifiedSearchShape = {
 const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm}').optional();
 const common = {
   encoding: anyValue, distance: anyValue, span: anyValue, loss: anyValue, method: anyValue,
-  optimize: optimizeSchema, evaluate: fn.optional(), backend: anyValue, evaluator: anyValue,
+  optimize: optimizeSchema, evaluate: fn.optional(), backend: anyValue, evaluator: anyValue, runStarts: fn.optional(),
 };
 export const amplifiedKeys = {
   rate: z.object({ ...common, eveAt: anyValue, leak: anyValue, photons: anyValue, windows: anyValue }).strict(),

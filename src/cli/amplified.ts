@@ -72,7 +72,21 @@ async function withRateMany<T>(workers: string | undefined, backend: string, fn:
   const pool = await createSegmentPool(n);
   try {
     // each worker builds its own evaluator for `backend` (an evaluator does not cross threads)
-    return await fn((inputs) => Promise.all(inputs.map(({ evaluator: _e, ...i }) => pool.amplifiedRate(i, backend))));
+    return await fn((inputs) => Promise.all(inputs.map(({ evaluator: _e, runStarts: _r, ...i }) => pool.amplifiedRate(i, backend))));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** --workers of `rate --optimize`: the optimiser's local searches on a worker pool, one per task
+ *  (each worker on its own evaluator for `backend`), or undefined for 1 / fixed parameters.
+ *  The result does not depend on the number of workers (tested). */
+async function withRunStarts<T>(workers: string | undefined, backend: string, optimizing: boolean, fn: (run: amp.RunStartTasks | undefined) => Promise<T>): Promise<T> {
+  const n = workers === undefined ? Math.min(MAX_WORKERS, availableParallelism()) : checkWorkers(parseNumber('workers', workers));
+  if (!optimizing || n <= 1 || !segmentPoolAvailable()) return fn(undefined); // source runs (tsx): one thread, same numbers
+  const pool = await createSegmentPool(n);
+  try {
+    return await fn((tasks) => Promise.all(tasks.map((task) => pool.amplifiedStart!(task, backend))));
   } finally {
     await pool.destroy();
   }
@@ -116,10 +130,13 @@ export function registerAmplified(program: Command): void {
     .option('--photons <list>', 'photon-number: g0^2,g1^2; phase: g^2')
     .option('--windows <list>', "photon-number: theta1,theta2,theta3,theta4; phase: theta1',theta2'")
     .option('--optimize', 'optimise photons and windows (default when none given)')
-    .action((o: Common) =>
+    .option('--workers <n>', "worker threads for the optimiser's local searches (default: the number of cores; same result for any n)")
+    .action((o: Common & { workers?: string }) =>
       runAction(async () => {
-        const r = await withEvaluator(o.backend, (evaluator) => amp.rate({
+        const optimizing = !!o.optimize || (o.photons === undefined && o.windows === undefined);
+        const r = await withEvaluator(o.backend, (evaluator) => withRunStarts(o.workers, o.backend, optimizing, (runStarts) => amp.rate({
           evaluator,
+          ...(runStarts ? { runStarts } : {}),
           encoding: encodingOf(o.encoding),
           distance: parseNumber('distance', o.distance),
           eveAt: parseNumber('eveAt', o.eveAt!),
@@ -130,7 +147,7 @@ export function registerAmplified(program: Command): void {
           windows: o.windows ? parseList('windows', o.windows) : undefined,
           optimize: o.optimize ? true : undefined,
           method: methodOf(o.method),
-        }), { encoding: o.encoding, optimize: !!o.optimize || (o.photons === undefined && o.windows === undefined) });
+        })), { encoding: o.encoding, optimize: optimizing });
         emit(!!o.json, rateJson(r), () => rateTable(r));
       }),
     );

@@ -18,7 +18,7 @@ import { MAX_CURVE_POINTS } from '../models/leakage/index.js';
 type Obj = z.ZodObject<z.ZodRawShape>;
 
 /** Keys a JSON request cannot (functions, evaluators) or may not (server resources) set. */
-const SERVER_KEYS = ['evaluate', 'evaluator', 'onProgress', 'rateMany', 'workers'] as const;
+const SERVER_KEYS = ['evaluate', 'evaluator', 'onProgress', 'rateMany', 'runStarts', 'workers'] as const;
 
 /** The library's schema without the server's keys; `backend` names the evaluator's backend here. */
 function withoutServerKeys(s: Obj): Obj {

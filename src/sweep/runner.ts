@@ -21,7 +21,8 @@ import {
   appendDurable, csvHeader, csvLines, filesIn, jsonlLines, makeRow, readJson, readRows, rowsChecksum, RowsHash, toJsonSafe, writeAtomic, type Row,
 } from './output.js';
 import { evaluateSegment, declaredOutputs, type PointResult, type SegmentTask } from './segment.js';
-import type { AmplifiedRate, RateInput } from '../models/amplified/model.js';
+import type { AmplifiedRate, RateInput, StartTask } from '../models/amplified/model.js';
+import type { StartOutcome } from '../models/amplified/optimize.js';
 import { canonicalJson, specHash, type SweepSpec } from './spec.js';
 import { CLI_BACKENDS, checkBackendName } from '../runtime/evaluator.js';
 import { getModel, isModelName } from '../models/registry.js';
@@ -420,6 +421,8 @@ export interface SegmentPool {
   run(task: SegmentTask): Promise<PointResult[]>;
   /** one amplified rate() input in a worker (the model's RateMany, src/models/amplified/model.ts) */
   amplifiedRate(input: Omit<RateInput, 'evaluator'>, backend: string): Promise<AmplifiedRate>;
+  /** one local search of the amplified optimiser in a worker (the model's RunStartTasks) */
+  amplifiedStart?(task: StartTask, backend: string): Promise<StartOutcome>;
   destroy(): Promise<void>;
 }
 
@@ -437,6 +440,7 @@ export async function createSegmentPool(workers: number): Promise<SegmentPool> {
   return {
     run: (task: SegmentTask) => pool.run(task) as Promise<PointResult[]>,
     amplifiedRate: (input: Omit<RateInput, 'evaluator'>, backend: string) => pool.run({ input, backend }, { name: 'amplifiedRate' }) as Promise<AmplifiedRate>,
+    amplifiedStart: (task: StartTask, backend: string) => pool.run({ task, backend }, { name: 'amplifiedStart' }) as Promise<StartOutcome>,
     destroy: () => pool.destroy(),
   };
 }

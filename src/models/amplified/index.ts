@@ -33,6 +33,9 @@ export {
   type Method,
   type RateInput,
   type RateMany,
+  type RunStartTasks,
+  searchStart,
+  type StartTask,
   type WorstCase,
   type WorstCaseInput,
 } from './model.js';

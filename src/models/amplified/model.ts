@@ -7,7 +7,7 @@ import { InputError } from '../../errors.js';
 import { check, checkObject, params, ranged } from '../../validate.js';
 import { line, type LineGeometry } from './channel.js';
 import { evaluateBatch, STRIDE, type BatchEvaluator, type BatchFixed, type Encoding } from './kernels.js';
-import { latinHypercube, maximizeBox, type BoxLimits, type OptimumStatus, type SearchOptions } from './optimize.js';
+import { latinHypercube, maximizeBox, maximizeBoxParallel, searchFrom, type BoxLimits, type OptimumStatus, type SearchOptions, type StartOutcome } from './optimize.js';
 import { mulberry32 } from '../../util/prng.js';
 import { BackendUnavailableError } from '../../errors.js';
 import type { AmplifiedScreenInput, AmplifiedScreenOutput } from '../../kernels/amplified-screen/spec.js';
@@ -58,7 +58,25 @@ export interface RateInput {
   /** the backends of the optimiser's batches: createEvaluator(MODELS.amplified, { backend })
    *  (src/runtime/evaluator.ts). The reported point is always re-evaluated on the reference. */
   evaluator?: KernelEvaluator;
+  /** run the optimiser's local searches elsewhere (e.g. one per worker thread, each on its own
+   *  evaluator; the CLI's `rate --optimize --workers N`): the same result as in this thread */
+  runStarts?: RunStartTasks;
 }
+
+/** One local search of the optimiser as data (it crosses threads): the point, the search, the start. */
+export interface StartTask {
+  encoding: Encoding;
+  distance: number;
+  eveAt: number;
+  leak: number;
+  span: number;
+  loss: number;
+  method: Method;
+  search: SearchOptions;
+  u0: number[];
+}
+
+export type RunStartTasks = (tasks: StartTask[]) => Promise<StartOutcome[]>;
 
 export interface AmplifiedRate {
   /** Lf/L (Eq. 7), not clipped */
@@ -233,7 +251,7 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
       evaluate = batchOn(ev);
       used = () => ev.backendsSince(mark);
     }
-    const opt = optimizeAt(enc, L, leak, method, searchOpts, evaluate, screenValues);
+    const opt = await optimizeAt(enc, L, leak, method, searchOpts, evaluate, screenValues, input.runStarts);
     search = used();
     photons = opt.photons;
     windows = opt.windows;
@@ -306,21 +324,12 @@ export function pnVariants(u0: number, L: { G1: number; G2: number }, leak: numb
 /** Physical edges of the photon-number box: |gamma0|^2 = 0 (on-off keying) and |gamma0| = |gamma1|. */
 const PN_LIMITS: BoxLimits = { lower: [false, true, false, false, false, false], upper: [false, true, false, false, false, false] };
 
-/** Optimise photons/windows at a fixed line point (SPEC 3.4). */
-export function optimizeAt(
-  enc: Encoding,
-  L: LineGeometry,
-  leak: number,
-  method: Method,
-  opts: SearchOptions = {},
-  evaluate: BatchEvaluator = evaluateBatch,
-  screenValues?: readonly number[],
-): { photons: number[]; windows: number[]; value: number; points: number; status: OptimumStatus; converged: boolean; u: number[]; search: NonNullable<AmplifiedRate['search']> } {
-  const dim = enc === 'phase' ? 3 : 6;
+/** The optimiser's objective at a line point: unit-box points -> Lf/L on `evaluate` (batched). */
+function objectiveOf(enc: Encoding, L: LineGeometry, leak: number, method: Method, evaluate: BatchEvaluator): (us: number[][]) => number[] {
   const map = enc === 'phase' ? phaseFromUnit : pnFromUnit;
   const fixed: BatchFixed = { encoding: enc, G1: L.G1, G2: L.G2, leak, method, tol: SCREEN_TOL };
   const stride = STRIDE[enc];
-  const f = (us: number[][]): number[] => {
+  return (us: number[][]): number[] => {
     const pts = new Float64Array(us.length * stride);
     us.forEach((u, i) => {
       const m = map(u, L, leak);
@@ -330,8 +339,35 @@ export function optimizeAt(
     evaluate(fixed, pts, out);
     return Array.from(out);
   };
-  const extra = enc === 'phase' ? {} : { variants: (b: number[]) => pnVariants(b[0]!, L, leak), physical: PN_LIMITS };
-  const r = maximizeBox(dim, f, { ...defaultSearch(enc), ...opts }, { ...extra, ...(screenValues ? { screenValues } : {}) });
+}
+
+/** One local search of the optimiser (a StartTask) on `evaluator` (default: the reference). */
+export function searchStart(task: StartTask, evaluator?: KernelEvaluator): StartOutcome {
+  const L = line({ distance: task.distance, eveAt: task.eveAt, span: task.span, loss: task.loss });
+  const f = objectiveOf(task.encoding, L, task.leak, task.method, evaluator ? batchOn(evaluator) : evaluateBatch);
+  return searchFrom(f, { ...defaultSearch(task.encoding), ...task.search }, task.u0);
+}
+
+/** Optimise photons/windows at a fixed line point (SPEC 3.4); with `runStarts` its local searches run there. */
+export async function optimizeAt(
+  enc: Encoding,
+  L: LineGeometry,
+  leak: number,
+  method: Method,
+  opts: SearchOptions = {},
+  evaluate: BatchEvaluator = evaluateBatch,
+  screenValues?: readonly number[],
+  runStarts?: RunStartTasks,
+): Promise<{ photons: number[]; windows: number[]; value: number; points: number; status: OptimumStatus; converged: boolean; u: number[]; search: NonNullable<AmplifiedRate['search']> }> {
+  const dim = enc === 'phase' ? 3 : 6;
+  const map = enc === 'phase' ? phaseFromUnit : pnFromUnit;
+  const f = objectiveOf(enc, L, leak, method, evaluate);
+  const extra = { ...(enc === 'phase' ? {} : { variants: (b: number[]) => pnVariants(b[0]!, L, leak), physical: PN_LIMITS }), ...(screenValues ? { screenValues } : {}) };
+  const search = { ...defaultSearch(enc), ...opts };
+  const r = runStarts
+    ? await maximizeBoxParallel(dim, f, search, extra, (starts) =>
+      runStarts(starts.map((u0) => ({ encoding: enc, distance: L.distance, eveAt: L.eveAt, leak, span: L.span, loss: L.loss, method, search: opts, u0 }))))
+    : maximizeBox(dim, f, search, extra);
   const m = map(r.u, L, leak);
   return {
     photons: [...m.photons], windows: m.windows, value: r.value, points: r.points, status: r.status, converged: r.converged, u: r.u,

@@ -104,40 +104,76 @@ export function latinHypercube(dim: number, samples: number, rnd: () => number):
   return Array.from({ length: samples }, (_, i) => perms.map((p) => (p[i]! + rnd()) / samples));
 }
 
-export function maximizeBox(
-  dim: number,
-  f: (us: number[][]) => number[],
-  opts: SearchOptions = {},
-  extra: {
-    variants?: (best: number[]) => number[][];
-    physical?: BoxLimits;
-    /** values of the screen points computed elsewhere (a screening backend, e.g. WGSL f32; NaN =
-     *  infeasible or unresolved): they only rank the starts, every start is searched in f64 */
-    screenValues?: readonly number[];
-  } = {},
-): SearchResult {
+/** Extra inputs of maximizeBox beside the objective and the options. */
+export interface BoxExtra {
+  variants?: (best: number[]) => number[][];
+  physical?: BoxLimits;
+  /** values of the screen points computed elsewhere (a screening backend, e.g. WGSL f32; NaN =
+   *  infeasible or unresolved): they only rank the starts, every start is searched in f64 */
+  screenValues?: readonly number[];
+}
+
+/** One local search's result with what it cost (so that starts can run elsewhere, in parallel). */
+export interface StartOutcome {
+  result: StartResult;
+  points: number;
+  nanEvents: number;
+}
+
+/** Runs the local searches from a list of start points (in order); e.g. one per worker thread. */
+export type RunStarts = (starts: number[][]) => Promise<StartOutcome[]>;
+
+/** Options of one local search (the search-wide ones of maximizeBox that it uses). */
+function localOptions(opts: SearchOptions) {
+  return { maxIter: opts.maxIter ?? 200, ftol: opts.ftol ?? 1e-12, gtol: opts.gtol ?? 1e-4, local: opts.local ?? 'lbfgs' };
+}
+
+/** Batch evaluation with its point and NaN counts (NaN = infeasible: -Infinity to the search). */
+function counted(f: (us: number[][]) => number[]) {
+  const c = {
+    points: 0,
+    nanEvents: 0,
+    evalMany: (us: number[][]): number[] => {
+      c.points += us.length;
+      return f(us).map((v) => {
+        if (Number.isNaN(v)) c.nanEvents++;
+        return Number.isFinite(v) ? v : -Infinity;
+      });
+    },
+  };
+  return c;
+}
+
+/** The local search of maximizeBox from one start point `s0` (deterministic: the same on any thread). */
+export function searchFrom(f: (us: number[][]) => number[], opts: SearchOptions, s0: number[]): StartOutcome {
+  const { maxIter, ftol, gtol, local } = localOptions(opts);
+  const c = counted(f);
+  let r = local === 'lbfgs' ? lbfgsb(s0, c.evalMany, maxIter, ftol, gtol) : nelderMead(s0, c.evalMany, maxIter, ftol);
+  if (local === 'nelder-mead' && Number.isFinite(r.value)) {
+    // polish the simplex's point with the gradient method (the simplex stops on its spread)
+    const p = lbfgsb(r.u, c.evalMany, maxIter, ftol, gtol);
+    if (p.value >= r.value) r = { ...p, iterations: r.iterations + p.iterations };
+  }
+  return { result: { u0: s0, ...r }, points: c.points, nanEvents: c.nanEvents };
+}
+
+/**
+ * maximizeBox as steps: yields the start points whose local searches it needs next and receives
+ * their outcomes (in order), so that one implementation serves the one-thread driver (maximizeBox)
+ * and the parallel one (maximizeBoxParallel), with the same result for any placement of the starts.
+ */
+function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: SearchOptions, extra: BoxExtra): Generator<number[][], SearchResult, StartOutcome[]> {
   const samples = opts.samples ?? 64;
   const nStarts = opts.starts ?? 3;
-  const maxIter = opts.maxIter ?? 200;
-  const ftol = opts.ftol ?? 1e-12;
-  const gtol = opts.gtol ?? 1e-4;
+  const { gtol } = localOptions(opts);
   const agree = opts.agree ?? 1e-6;
-  const local = opts.local ?? 'lbfgs';
   const rnd = mulberry32(opts.seed ?? 12345);
-  let points = 0;
-  let nanEvents = 0;
-  const evalMany = (us: number[][]): number[] => {
-    points += us.length;
-    return f(us).map((v) => {
-      if (Number.isNaN(v)) nanEvents++;
-      return Number.isFinite(v) ? v : -Infinity;
-    });
-  };
+  const c = counted(f);
   // Latin-hypercube screening
   const screen = latinHypercube(dim, samples, rnd);
   const given = extra.screenValues;
   const vals = samples > 0
-    ? given && given.length === samples ? given.map((v) => (Number.isFinite(v) ? v : -Infinity)) : evalMany(screen)
+    ? given && given.length === samples ? given.map((v) => (Number.isFinite(v) ? v : -Infinity)) : c.evalMany(screen)
     : [];
   const order = vals.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]);
   const startPts: number[][] = [...(opts.warm ?? []).map((w) => w.map(clamp01))];
@@ -146,16 +182,16 @@ export function maximizeBox(
   if (extra.variants && screened[0]) startPts.push(...extra.variants(screened[0]).map((u) => u.map(clamp01)));
   if (startPts.length === 0) startPts.push(new Array<number>(dim).fill(0.5));
   const starts: StartResult[] = [];
-  const localSearch = (s0: number[]): StartResult => {
-    let r = local === 'lbfgs' ? lbfgsb(s0, evalMany, maxIter, ftol, gtol) : nelderMead(s0, evalMany, maxIter, ftol);
-    if (local === 'nelder-mead' && Number.isFinite(r.value)) {
-      // polish the simplex's point with the gradient method (the simplex stops on its spread)
-      const p = lbfgsb(r.u, evalMany, maxIter, ftol, gtol);
-      if (p.value >= r.value) r = { ...p, iterations: r.iterations + p.iterations };
+  let points = c.points;
+  let nanEvents = 0;
+  const take = (outs: StartOutcome[]): void => {
+    for (const o of outs) {
+      starts.push(o.result);
+      points += o.points;
+      nanEvents += o.nanEvents;
     }
-    return { u0: s0, ...r };
   };
-  for (const s0 of startPts) starts.push(localSearch(s0));
+  take(yield startPts);
   const bestOf = (): StartResult => starts.reduce((b, s) => (s.value > b.value ? s : b), starts[0]!);
   const agreeingWith = (b: StartResult): number =>
     starts.filter((s) => Number.isFinite(s.value) && Math.abs(s.value - b.value) <= agree * Math.abs(b.value)).length;
@@ -165,11 +201,14 @@ export function maximizeBox(
   if (best.value > 0 && agreeingWith(best) < 2) {
     const dir = best.u.map(() => rnd() - 0.5);
     const norm = Math.sqrt(dot(dir, dir)) || 1;
-    starts.push(localSearch(best.u.map((x, i) => clamp01(x + (0.05 * dir[i]!) / norm))));
+    take(yield [best.u.map((x, i) => clamp01(x + (0.05 * dir[i]!) / norm))]);
     best = bestOf();
   }
   // the best point's gradient and KKT test (recomputed for the simplex, whose stop is not a gradient test)
-  const { g } = gradient(best.u, best.value, evalMany);
+  const before = c.points;
+  const { g } = gradient(best.u, best.value, c.evalMany);
+  points += c.points - before;
+  nanEvents += c.nanEvents;
   const tau = gtol * Math.max(Math.abs(best.value), 1e-4);
   const kkt = kktHolds(best.u, g, tau);
   const agreeing = agreeingWith(best);
@@ -179,6 +218,25 @@ export function maximizeBox(
   else if (kkt && agreeing >= 2) status = 'optimum';
   else status = 'not-converged';
   return { u: best.u, value: best.value, points, status, converged: status === 'optimum', gradient: g, agreeing, starts, nanEvents };
+}
+
+export function maximizeBox(dim: number, f: (us: number[][]) => number[], opts: SearchOptions = {}, extra: BoxExtra = {}): SearchResult {
+  const steps = searchSteps(dim, f, opts, extra);
+  let s = steps.next();
+  while (!s.done) s = steps.next(s.value.map((s0) => searchFrom(f, opts, s0)));
+  return s.value;
+}
+
+/** maximizeBox with its local searches on `runStarts` (e.g. worker threads): the same result. */
+export async function maximizeBoxParallel(dim: number, f: (us: number[][]) => number[], opts: SearchOptions, extra: BoxExtra, runStarts: RunStarts): Promise<SearchResult> {
+  const steps = searchSteps(dim, f, opts, extra);
+  let s = steps.next();
+  while (!s.done) {
+    const pts = s.value;
+    // a single start (the basin confirmation) is not worth a thread hop
+    s = steps.next(pts.length > 1 ? await runStarts(pts) : pts.map((s0) => searchFrom(f, opts, s0)));
+  }
+  return s.value;
 }
 
 /** KKT test of the docs: no feasible ascent direction beyond tau. */
