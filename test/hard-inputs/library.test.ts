@@ -116,6 +116,15 @@ describe('10/5: amplified library validation and leak 0', () => {
     await inputError(() => amplified.plob({ distance: 1e300, loss: 1e10 }), 'distance');
     await inputError(() => amplified.naturalLosses({ lengths: [1e300] }), 'lengths');
   });
+  it('photon-number windows that catch no detection (p_check = 0) are refused, not a null rate with exit 0', async () => {
+    const pn = { encoding: 'photon-number' as const, distance: 1000, eveAt: 500, leak: 1e-4, windows: [2000, 2000, 9000, 12000] };
+    const e = await inputError(amplified.rate({ ...pn, photons: [2.7e7, 3e7] }), 'windows');
+    expect(e.allowed).toMatch(/p_check > 0/);
+    // the same windows around Bob's counts: a finite rate
+    const ok = await amplified.rate({ ...pn, photons: [1e4, 2e4] });
+    expect(ok.pCheck).toBeGreaterThan(0);
+    expect(Number.isFinite(ok.rate)).toBe(true);
+  });
 });
 
 describe('7: PLOB as T -> 1 and across the branches', () => {

@@ -193,6 +193,9 @@ function evaluateFixed(enc: Encoding, L: LineGeometry, leak: number, photons: nu
   const ph: [number, number] = [photons[0]!, photons[1]!];
   checkWindows(ph, windows);
   const r: PnResult = photonNumberRate({ photons: ph, windows, G1: L.G1, G2: L.G2, leak, tol: TOL }, method);
+  // no detection in either window (Bob's counts many standard deviations away): no rate is defined
+  // (NaN), as for the phase encoding: refused, never printed as a null rate with exit 0
+  if (!(r.pCheck > 0)) throw new InputError('windows', `windows that post-select some detections (p_check > 0; here 0: Bob's mean counts ${((1 - leak) * ph[0] + L.G1 - 1 + L.G2 - 1).toPrecision(4)}, ${((1 - leak) * ph[1] + L.G1 - 1 + L.G2 - 1).toPrecision(4)} lie far outside the windows around mu = ${((ph[0] + ph[1]) / 2).toPrecision(4)})`, windows);
   return { r: { ...r, trace: r.trace as number[] | undefined }, pba: r.pba };
 }
 
