@@ -125,6 +125,13 @@ describe('10/5: amplified library validation and leak 0', () => {
     expect(ok.pCheck).toBeGreaterThan(0);
     expect(Number.isFinite(ok.rate)).toBe(true);
   });
+  it("method 'paper' is refused at once where it would run for minutes: above 1e7 photons, and in a search", async () => {
+    const pn = { encoding: 'photon-number' as const, distance: 1000, eveAt: 500, leak: 1e-4, method: 'paper' as const };
+    const t0 = Date.now();
+    await inputError(amplified.rate({ ...pn, photons: [9e8, 1e9], windows: [2e7, 2e7, 6e7, 6e7] }), 'photons');
+    await inputError(amplified.rate({ ...pn }), 'method');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
 });
 
 describe('7: PLOB as T -> 1 and across the branches', () => {

@@ -117,8 +117,8 @@ const ampRate = fc
     // never start an optimisation (seconds): photons and windows given, or optimize absent/false
     if (i.photons === undefined && i.windows === undefined) i.windows = [0, 1];
     if (typeof i.optimize === 'object' && i.photons === undefined) delete i.optimize;
-    // the 'paper' Eve-state route is bounded to 1e7 photons (above ~3e8 it takes > 10 min, reported)
-    if (i.method === 'paper' && Array.isArray(i.photons) && i.photons.some((p) => typeof p === 'number' && p > 1e7)) i.method = 'exact';
+    // found by this property and fixed: the 'paper' route ran for minutes above ~3e8 photons; it is
+    // now refused above PAPER_MAX_PHOTONS = 1e7 (an InputError naming photons, at once)
     return i;
   });
 

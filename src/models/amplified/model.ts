@@ -141,6 +141,9 @@ const SCREEN_TOL = 1e-9; // the paper route's screening tolerance inside the opt
 /** Lf/L = p_check (I(A:B) - chi) is known to ~1e-12 p_check (I(A:B) + chi): below that, no key. */
 const CANCELLATION = 1e-12;
 
+/** Largest |gamma1|^2 the 'paper' route accepts (time bound: ~10 s at 1e7, > 2 min at 1e9). */
+export const PAPER_MAX_PHOTONS = 1e7;
+
 /** Largest |gamma1|^2 of the photon-number search box (40,000 km optima reach ~1e7). */
 export const PN_MAX_PHOTONS = 1e8;
 
@@ -191,6 +194,9 @@ function evaluateFixed(enc: Encoding, L: LineGeometry, leak: number, photons: nu
   }
   if (photons.length !== 2 || !(photons[1]! > 0)) throw new InputError('photons', 'two numbers |gamma0|^2 >= 0 (0: on-off keying), |gamma1|^2 > 0 for the photon-number encoding', photons);
   const ph: [number, number] = [photons[0]!, photons[1]!];
+  if (method === 'paper' && !(ph[1] <= PAPER_MAX_PHOTONS)) {
+    throw new InputError('photons', `|gamma1|^2 <= ${PAPER_MAX_PHOTONS} for method 'paper' (its adaptive Eve-state quadrature takes ~10 s at 1e7 and over 2 min at 1e9; method 'exact' has no such limit)`, photons);
+  }
   checkWindows(ph, windows);
   const r: PnResult = photonNumberRate({ photons: ph, windows, G1: L.G1, G2: L.G2, leak, tol: TOL }, method);
   // no detection in either window (Bob's counts many standard deviations away): no rate is defined
@@ -208,6 +214,10 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
   const doOpt = input.optimize !== undefined ? input.optimize !== false : !given;
   if (input.backend !== undefined && !input.evaluate && input.backend !== 'reference') {
     throw new InputError('backend', "a label for an injected `evaluate`, or 'reference'; other backends: pass `evaluator: await createEvaluator(MODELS.amplified, { backend })`", input.backend);
+  }
+  if (doOpt && method === 'paper' && enc === 'photon-number') {
+    // measured: > 150 s for one point at 1000 km (the adaptive Eve-state quadrature per candidate)
+    throw new InputError('method', "'exact' when optimising (method 'paper' evaluates fixed photons/windows only: a search on it takes many minutes a point)", method);
   }
   if (given && (input.photons === undefined || input.windows === undefined)) {
     throw new InputError(input.photons === undefined ? 'photons' : 'windows', 'photons and windows together (or --optimize)', undefined);
