@@ -83,12 +83,11 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Append text and fsync (one write call). */
-export function appendDurable(path: string, text: string): void {
-  if (text.length === 0) return;
-  const fd = openSync(path, 'a');
+/** Open `path`, run `op` on the descriptor, fsync and close (close without fsync if `op` throws). */
+function durably(path: string, flags: string, op: (fd: number) => void): void {
+  const fd = openSync(path, flags);
   try {
-    writeSync(fd, text);
+    op(fd);
   } catch (e) {
     closeSync(fd);
     throw e;
@@ -96,16 +95,15 @@ export function appendDurable(path: string, text: string): void {
   syncClose(fd);
 }
 
+/** Append text and fsync (one write call). */
+export function appendDurable(path: string, text: string): void {
+  if (text.length === 0) return;
+  durably(path, 'a', (fd) => writeSync(fd, text));
+}
+
 /** Truncate a file to `bytes` and fsync. */
 export function truncateDurable(path: string, bytes: number): void {
-  const fd = openSync(path, 'r+');
-  try {
-    ftruncateSync(fd, bytes);
-  } catch (e) {
-    closeSync(fd);
-    throw e;
-  }
-  syncClose(fd);
+  durably(path, 'r+', (fd) => ftruncateSync(fd, bytes));
 }
 
 /** Write a whole file atomically: parent directories created, temp file in the same directory,

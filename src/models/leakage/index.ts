@@ -153,19 +153,19 @@ export interface ZeroCrossing {
   backend: string;
 }
 
+/** Input schema of zeroCrossing() (threshold() adds `zeroCrossing`). */
+const zeroCrossingSchema = z.object({
+  ...base,
+  objective: objectiveSchema.optional(),
+  tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
+  positive: ranged(z.number().gt(0), '> 0').optional(),
+  evaluate: evaluateSchema.optional(),
+  evaluator: evaluatorSchema.optional(),
+}).strict();
+
 /** Smallest v with rate > `positive`, by bisection on the computed rate between 1/(1+D) and 1. */
 export async function zeroCrossing(input: ZeroCrossingInput): Promise<ZeroCrossing> {
-  const i = checkObject(
-    z.object({
-      ...base,
-      objective: objectiveSchema.optional(),
-      tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
-      positive: ranged(z.number().gt(0), '> 0').optional(),
-      evaluate: evaluateSchema.optional(),
-      evaluator: evaluatorSchema.optional(),
-    }).strict(),
-    input,
-  );
+  const i = checkObject(zeroCrossingSchema, input);
   const tol = i.tol ?? 1e-6;
   const positive = i.positive ?? 1e-12;
   checkClosedFormSize(i.dim, i.parties);
@@ -213,13 +213,7 @@ export interface ThresholdResult {
 }
 
 /** Input schema of threshold() (exported for the service's OpenAPI document, src/serve). */
-export const thresholdSchema = z.object({
-  ...base,
-  objective: objectiveSchema.optional(),
-  tol: ranged(z.number().min(1e-12).lt(0.1), '[1e-12, 0.1)').optional(),
-  positive: ranged(z.number().gt(0), '> 0').optional(),
-  evaluate: evaluateSchema.optional(),
-  evaluator: evaluatorSchema.optional(),
+export const thresholdSchema = zeroCrossingSchema.extend({
   zeroCrossing: ranged(z.boolean(), 'true | false').optional(),
 }).strict();
 
