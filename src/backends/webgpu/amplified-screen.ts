@@ -11,6 +11,7 @@ import {
   AMPLIFIED_SCREEN_STRIDE,
   amplifiedPointValid,
   checkAmplifiedScreenShape,
+  emptyAmplifiedScreenOutput,
   type AmplifiedScreenInput,
   type AmplifiedScreenOutput,
 } from '../../kernels/amplified-screen/spec.js';
@@ -51,15 +52,7 @@ export async function runAmplifiedScreen(
   ro?: RunOptions,
 ): Promise<AmplifiedScreenOutput> {
   const n = checkAmplifiedScreenShape(input);
-  const out: AmplifiedScreenOutput = {
-    logPba: new Float64Array(4 * n).fill(NaN),
-    logPCheckEve: new Float64Array(2 * n).fill(NaN),
-    chi: new Float64Array(n).fill(NaN),
-    rate: new Float64Array(n).fill(NaN),
-    valid: new Uint8Array(n),
-    resolved: new Uint8Array(n),
-    precision: 'f32',
-  };
+  const out = emptyAmplifiedScreenOutput(n, 'f32');
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (amplifiedPointValid(input.points, i)) idx.push(i);
   for (const i of idx) out.valid[i] = 1;

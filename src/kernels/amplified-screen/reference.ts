@@ -9,19 +9,11 @@
  */
 import { pnSeparable } from '../pn-separable/reference.js';
 import { PN_ALPHA } from '../pn-separable/spec.js';
-import { AMPLIFIED_SCREEN_STRIDE, amplifiedPointValid, checkAmplifiedScreenShape, type AmplifiedScreenInput, type AmplifiedScreenOutput } from './spec.js';
+import { AMPLIFIED_SCREEN_STRIDE, amplifiedPointValid, checkAmplifiedScreenShape, emptyAmplifiedScreenOutput, type AmplifiedScreenInput, type AmplifiedScreenOutput } from './spec.js';
 
 export function amplifiedScreenReference(input: AmplifiedScreenInput): AmplifiedScreenOutput {
   const n = checkAmplifiedScreenShape(input);
-  const out: AmplifiedScreenOutput = {
-    logPba: new Float64Array(4 * n).fill(NaN),
-    logPCheckEve: new Float64Array(2 * n).fill(NaN),
-    chi: new Float64Array(n).fill(NaN),
-    rate: new Float64Array(n).fill(NaN),
-    valid: new Uint8Array(n),
-    resolved: new Uint8Array(n),
-    precision: 'f64',
-  };
+  const out = emptyAmplifiedScreenOutput(n, 'f64');
   const { G1, G2, leak } = input.fixed;
   for (let i = 0; i < n; i++) {
     if (!amplifiedPointValid(input.points, i)) continue;

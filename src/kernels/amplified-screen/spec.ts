@@ -47,6 +47,19 @@ export interface AmplifiedScreenOutput {
   precision: 'f32' | 'f64';
 }
 
+/** The output for `n` points before any is computed: NaN rows, nothing valid or resolved. */
+export function emptyAmplifiedScreenOutput(n: number, precision: AmplifiedScreenOutput['precision']): AmplifiedScreenOutput {
+  return {
+    logPba: new Float64Array(4 * n).fill(NaN),
+    logPCheckEve: new Float64Array(2 * n).fill(NaN),
+    chi: new Float64Array(n).fill(NaN),
+    rate: new Float64Array(n).fill(NaN),
+    valid: new Uint8Array(n),
+    resolved: new Uint8Array(n),
+    precision,
+  };
+}
+
 /** Shape and range check: returns the point count. Invalid points are not errors (NaN rows). */
 export function checkAmplifiedScreenShape(input: AmplifiedScreenInput): number {
   const f = input.fixed;
