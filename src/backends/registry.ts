@@ -111,6 +111,12 @@ const oneLine = (e: unknown): string =>
  */
 export async function resolveBackend(pref: BackendPreference, opts: ResolveOptions = {}): Promise<BackendSelection> {
   const log = opts.log ?? stderrLogger;
+  /** A backend failed on a batch: record it, log the fallback (or the end of the chain); rethrow at the end. */
+  const fellBack = (failed: { name: string; error: string }[], kernel: string, name: string, next: string | undefined, e: unknown): void => {
+    failed.push({ name, error: oneLine(e) });
+    log(`backend ${name} failed on ${kernel} (${oneLine(e)})` + (next ? `; falling back to ${next} for this batch` : '; no backend left'));
+    if (!next) throw e;
+  };
   if (pref !== 'auto' && !BACKEND_NAMES.includes(pref)) {
     throw new InputError('backend', ['auto', ...BACKEND_NAMES].join(' | '), pref);
   }
@@ -174,11 +180,7 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
           return { value, backend: b.name, label: labelOf(b), failed };
         } catch (e) {
           if (isAbort(e, ro?.signal) || e instanceof InputError) throw e; // the same on every backend
-          failed.push({ name: b.name, error: oneLine(e) });
-          const next = chain[i + 1];
-          log(`backend ${b.name} failed on ${kernel} (${oneLine(e)})` +
-            (next ? `; falling back to ${next.name} for this batch` : '; no backend left'));
-          if (!next) throw e;
+          fellBack(failed, kernel, b.name, chain[i + 1]?.name, e);
         }
       }
       throw new Error('unreachable');
@@ -194,11 +196,7 @@ export async function resolveBackend(pref: BackendPreference, opts: ResolveOptio
           return { value, backend: b.name, label: labelOf(b), failed };
         } catch (e) {
           if (e instanceof InputError) throw e;
-          failed.push({ name: b.name, error: oneLine(e) });
-          const next = chain[i + 1];
-          log(`backend ${b.name} failed on ${kernel} (${oneLine(e)})` +
-            (next ? `; falling back to ${next.name} for this batch` : '; no backend left'));
-          if (!next) throw e;
+          fellBack(failed, kernel, b.name, chain[i + 1]?.name, e);
         }
       }
       throw new Error('unreachable');
