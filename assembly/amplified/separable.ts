@@ -10,12 +10,16 @@
 import { gammaP, gammaQ, poissonCdfWindow } from '../special/incgamma';
 import { i0e } from '../special/bessel';
 import { logPoissonPmf } from '../special/poisson';
+import { LOG_SQRT_2PI, log1pmxImpl, stirlingCorrImpl } from '../special/gamma';
 import { holevoTerm, mutualInformationBits } from '../special/entropy';
 import { push } from './scratch';
 
 const PN_SD: f64 = 9; // spec.ts PN_SD
 const PN_ZONE: f64 = 10; // spec.ts PN_ZONE
 const PN_MAX_WORK: f64 = 4e7; // spec.ts PN_MAX_WORK
+const PN_ALPHA: f64 = 3; // spec.ts PN_ALPHA
+const PN_LATTICE: f64 = 1.5; // spec.ts PN_LATTICE
+const PN_LATTICE_AGREE: f64 = 1e-10; // spec.ts PN_LATTICE_AGREE
 
 const GL16_X: StaticArray<f64> = [
   -0.9894009349916499, -0.9445750230732326, -0.8656312023878318, -0.755404408355003, -0.6178762444026438,
@@ -202,6 +206,124 @@ function zeros(n: i32): usize {
   const p = push(<usize>max(n, 1) << 3);
   memory.fill(p, 0, <usize>max(n, 1) << 3);
   return p;
+}
+
+@inline function bandLo(lam: f64): f64 {
+  return max<f64>(0, Math.floor(lam - PN_ZONE * Math.sqrt(lam) - PN_ZONE));
+}
+@inline function bandHi(lam: f64): f64 {
+  return Math.ceil(lam + PN_ZONE * Math.sqrt(lam) + 4 * PN_ZONE);
+}
+@inline function relDiff(a: f64, b: f64): f64 {
+  return a == b ? 0 : Math.abs(a - b) / max(max(Math.abs(a), Math.abs(b)), 1e-300);
+}
+
+// latticeLevel's sums (reference.ts LatticeLevel)
+let lvS0: f64 = 0;
+let lvS1: f64 = 0;
+let lvX: f64 = 0;
+
+/**
+ * One cluster's Fock weights rho_0, rho_1 (interleaved) on lo + j m (reference.ts latticeLevel):
+ * step 1 by the Poisson recurrence from each node's mode, step m > 1 from the log pmf at the lattice
+ * points (Loader's form with the n-only part precomputed). Returns the pointer; sums in lv*.
+ */
+function latticeLevel(idx: usize, c0: i32, c1: i32, lo: f64, hi: f64, m: f64, r: usize, wa0: usize, wa1: usize, g0: usize, g1: usize, rE: f64, q0: f64, q1: f64, f0: f64, f1: f64): usize {
+  const J = <i32>Math.floor((hi - lo) / m) + 1;
+  // rho_0(n), rho_1(n) interleaved (rho01[2o], rho01[2o + 1]): one f64x2 lane pair per Fock number
+  // in the SIMD build, the same products and sums per lane as the scalar build and the TS twin
+  const rho01 = zeros(2 * J);
+  const aux = zeros(J);
+  if (m == 1) {
+    // 1/(n + 1) once per Fock number (the forward Poisson recurrence multiplies instead of dividing)
+    for (let o = 0; o < J; o++) st(aux, o, 1 / (lo + <f64>o + 1));
+  } else {
+    for (let j = 0; j < J; j++) {
+      const n = lo + <f64>j * m;
+      st(aux, j, n >= 10 ? -0.5 * Math.log(n) - LOG_SQRT_2PI - stirlingCorrImpl(n) : 0);
+    }
+  }
+  const base = <i32>lo;
+  for (let k = c0; k < c1; k++) {
+    const i = load<i32>(idx + (<usize>k << 2));
+    const gi = ld(g0, i) + ld(g1, i);
+    const a0 = ld(wa0, i) * gi;
+    const a1 = ld(wa1, i) * gi;
+    const lam = rE * ld(r, i) * ld(r, i);
+    if (lam == 0) {
+      if (lo == 0) {
+        st(rho01, 0, ld(rho01, 0) + a0);
+        st(rho01, 1, ld(rho01, 1) + a1);
+      }
+      continue;
+    }
+    const blo = bandLo(lam);
+    const bhi = bandHi(lam);
+    if (m == 1) {
+      const bl = max(lo, blo);
+      const bh = min(hi, bhi);
+      const mode = min(bh, max(bl, Math.floor(lam)));
+      const pm = Math.exp(logPoissonPmf(mode, lam));
+      const invLam = 1 / lam;
+      // Poisson(n; lam) by recurrence from the mode (stable both ways)
+      if (ASC_FEATURE_SIMD) {
+        const a = f64x2(a0, a1);
+        let pn = pm;
+        for (let n = <i32>mode; n <= <i32>bh; n++) {
+          const q = rho01 + (<usize>(n - base) << 4);
+          v128.store(q, f64x2.add(v128.load(q), f64x2.mul(a, f64x2.splat(pn))));
+          pn *= lam * ld(aux, n - base);
+        }
+        pn = pm;
+        for (let n = <i32>mode - 1; n >= <i32>bl; n--) {
+          pn *= <f64>(n + 1) * invLam;
+          const q = rho01 + (<usize>(n - base) << 4);
+          v128.store(q, f64x2.add(v128.load(q), f64x2.mul(a, f64x2.splat(pn))));
+        }
+      } else {
+        let pn = pm;
+        for (let n = <i32>mode; n <= <i32>bh; n++) {
+          const o = 2 * (n - base);
+          st(rho01, o, ld(rho01, o) + a0 * pn);
+          st(rho01, o + 1, ld(rho01, o + 1) + a1 * pn);
+          pn *= lam * ld(aux, n - base);
+        }
+        pn = pm;
+        for (let n = <i32>mode - 1; n >= <i32>bl; n--) {
+          pn *= <f64>(n + 1) * invLam;
+          const o = 2 * (n - base);
+          st(rho01, o, ld(rho01, o) + a0 * pn);
+          st(rho01, o + 1, ld(rho01, o + 1) + a1 * pn);
+        }
+      }
+    } else {
+      const j0 = <i32>max<f64>(0, Math.ceil((blo - lo) / m));
+      const j1 = <i32>min<f64>(<f64>(J - 1), Math.floor((bhi - lo) / m));
+      const invLam = 1 / lam;
+      for (let j = j0; j <= j1; j++) {
+        const n = lo + <f64>j * m;
+        const u = (n - lam) * invLam;
+        const pn = n >= 10 ? Math.exp(ld(aux, j) - lam * ((1 + u) * log1pmxImpl(u) + u * u)) : Math.exp(logPoissonPmf(n, lam));
+        st(rho01, 2 * j, ld(rho01, 2 * j) + a0 * pn);
+        st(rho01, 2 * j + 1, ld(rho01, 2 * j + 1) + a1 * pn);
+      }
+    }
+  }
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let x: f64 = 0;
+  const i0: f64 = f0 > 0 ? 1 / f0 : 0;
+  const i1: f64 = f1 > 0 ? 1 / f1 : 0;
+  const priors = q0 >= 0 && q1 >= 0;
+  for (let j = 0; j < J; j++) {
+    s0 += m * ld(rho01, 2 * j);
+    s1 += m * ld(rho01, 2 * j + 1);
+    if (priors) x += m * holevoTerm(q0, q1, min<f64>(2, ld(rho01, 2 * j) * i0), min<f64>(2, ld(rho01, 2 * j + 1) * i1));
+  }
+  lvS0 = s0;
+  lvS1 = s1;
+  lvX = x;
+  return rho01;
 }
 
 /** One exact photon-number Lf/L (pnSeparable of reference.ts); results in the sep* globals. */
@@ -478,28 +600,15 @@ export function pnSeparable(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64
   const pCheck = 0.5 * (pA0 + pA1);
   const iAB = mutualInformationBits(q00, q01, q10, q11, pCheck);
 
-  // ---- Eve's Fock-diagonal states (Eq. 104) and chi (Eqs. 113-116) ----
+  // ---- Eve's Fock-diagonal states (Eq. 104) and chi (Eqs. 113-116), on lattices (eveLattice) ----
   let chi: f64 = 0;
   if (rE > 0) {
-    let nLo: f64 = Infinity;
-    let nHi: f64 = 0;
-    for (let i = 0; i < nr; i++) {
-      if (ld(g0, i) + ld(g1, i) == 0 || ld(wa0, i) + ld(wa1, i) == 0) continue;
-      const lam = rE * ld(r, i) * ld(r, i);
-      nLo = min(nLo, max<f64>(0, Math.floor(lam - PN_ZONE * Math.sqrt(lam) - PN_ZONE)));
-      nHi = max(nHi, Math.ceil(lam + PN_ZONE * Math.sqrt(lam) + 4 * PN_ZONE));
-    }
-    if (!(nLo <= nHi)) {
-      nLo = 0;
-      nHi = 0;
-    }
-    const len = <i32>(nHi - nLo) + 1;
-    // rho_0(n), rho_1(n) interleaved (rho01[2o], rho01[2o + 1]): one f64x2 lane pair per Fock number
-    // in the SIMD build, the same products and sums per lane as the scalar build and the TS twin
-    const rho01 = zeros(2 * len);
-    // 1/(n + 1) once per Fock number (the forward Poisson recurrence multiplies instead of dividing)
-    const inv = zeros(len);
-    for (let o = 0; o < len; o++) st(inv, o, 1 / (nLo + <f64>o + 1));
+    const q0 = pA0 / (2 * pCheck);
+    const q1 = pA1 / (2 * pCheck);
+    // contributing nodes (ascending r) and the weight put in
+    const idx = push(<usize>max(nr, 1) << 2);
+    let ni = 0;
+    let ascending = true;
     let f0: f64 = 0;
     let f1: f64 = 0;
     for (let i = 0; i < nr; i++) {
@@ -507,67 +616,66 @@ export function pnSeparable(p0: f64, p1: f64, t1: f64, t2: f64, t3: f64, t4: f64
       const a0 = ld(wa0, i) * gi;
       const a1 = ld(wa1, i) * gi;
       if (a0 + a1 == 0) continue;
+      if (ni > 0 && ld(r, i) < ld(r, load<i32>(idx + (<usize>(ni - 1) << 2)))) ascending = false;
+      store<i32>(idx + (<usize>ni << 2), i);
+      ni++;
       f0 += a0;
       f1 += a1;
-      const lam = rE * ld(r, i) * ld(r, i);
-      if (lam == 0) {
-        if (nLo == 0) {
-          st(rho01, 0, ld(rho01, 0) + a0);
-          st(rho01, 1, ld(rho01, 1) + a1);
-        }
-        continue;
-      }
-      const lo = max(nLo, Math.floor(lam - PN_ZONE * Math.sqrt(lam) - PN_ZONE));
-      const hi = min(nHi, Math.ceil(lam + PN_ZONE * Math.sqrt(lam) + 4 * PN_ZONE));
-      const mode = min(hi, max(lo, Math.floor(lam)));
-      const pm = Math.exp(logPoissonPmf(mode, lam));
-      const invLam = 1 / lam;
-      const base = <i32>nLo;
-      // Poisson(n; lam) by recurrence from the mode (stable both ways)
-      if (ASC_FEATURE_SIMD) {
-        const a = f64x2(a0, a1);
-        let pn = pm;
-        for (let n = <i32>mode; n <= <i32>hi; n++) {
-          const q = rho01 + (<usize>(n - base) << 4);
-          v128.store(q, f64x2.add(v128.load(q), f64x2.mul(a, f64x2.splat(pn))));
-          pn *= lam * ld(inv, n - base);
-        }
-        pn = pm;
-        for (let n = <i32>mode - 1; n >= <i32>lo; n--) {
-          pn *= <f64>(n + 1) * invLam;
-          const q = rho01 + (<usize>(n - base) << 4);
-          v128.store(q, f64x2.add(v128.load(q), f64x2.mul(a, f64x2.splat(pn))));
-        }
-      } else {
-        let pn = pm;
-        for (let n = <i32>mode; n <= <i32>hi; n++) {
-          const o = 2 * (n - base);
-          st(rho01, o, ld(rho01, o) + a0 * pn);
-          st(rho01, o + 1, ld(rho01, o + 1) + a1 * pn);
-          pn *= lam * ld(inv, n - base);
-        }
-        pn = pm;
-        for (let n = <i32>mode - 1; n >= <i32>lo; n--) {
-          pn *= <f64>(n + 1) * invLam;
-          const o = 2 * (n - base);
-          st(rho01, o, ld(rho01, o) + a0 * pn);
-          st(rho01, o + 1, ld(rho01, o + 1) + a1 * pn);
-        }
-      }
     }
+    // accepted clusters: [pointer to interleaved rho01, J, m, lo] each
+    const cl = push(<usize>(4 * max(ni, 1)) << 3);
+    let nc = 0;
     let s0: f64 = 0;
     let s1: f64 = 0;
-    for (let n = 0; n < len; n++) {
-      s0 += ld(rho01, 2 * n);
-      s1 += ld(rho01, 2 * n + 1);
+    let c0 = 0;
+    while (c0 < ni) {
+      let lam = rE * ld(r, load<i32>(idx + (<usize>c0 << 2))) * ld(r, load<i32>(idx + (<usize>c0 << 2)));
+      let lo = bandLo(lam);
+      let hi = bandHi(lam);
+      const width = Math.sqrt(lam);
+      let c1 = c0 + 1;
+      for (; c1 < ni; c1++) {
+        const ri = ld(r, load<i32>(idx + (<usize>c1 << 2)));
+        lam = rE * ri * ri;
+        if (ascending && bandLo(lam) > hi) break;
+        lo = min(lo, bandLo(lam));
+        hi = max(hi, bandHi(lam));
+      }
+      let m: f64 = 1;
+      if (ascending && lo > 0) while (2 * m <= (width * alpha) / (PN_ALPHA * PN_LATTICE)) m *= 2;
+      let lv = latticeLevel(idx, c0, c1, lo, hi, m, r, wa0, wa1, g0, g1, rE, q0, q1, f0, f1);
+      let ls0 = lvS0;
+      let ls1 = lvS1;
+      let lx = lvX;
+      while (m > 1) {
+        const fine = latticeLevel(idx, c0, c1, lo, hi, m / 2, r, wa0, wa1, g0, g1, rE, q0, q1, f0, f1);
+        const d = max(relDiff(ls0, lvS0), max(relDiff(ls1, lvS1), relDiff(lx, lvX)));
+        lv = fine;
+        m = m / 2;
+        ls0 = lvS0;
+        ls1 = lvS1;
+        lx = lvX;
+        if (d <= PN_LATTICE_AGREE) break;
+      }
+      const J = <i32>Math.floor((hi - lo) / m) + 1;
+      st(cl, 4 * nc, <f64>lv);
+      st(cl, 4 * nc + 1, <f64>J);
+      st(cl, 4 * nc + 2, m);
+      nc++;
+      s0 += ls0;
+      s1 += ls1;
+      c0 = c1;
     }
-    const q0 = pA0 / (2 * pCheck);
-    const q1 = pA1 / (2 * pCheck);
     const inv0: f64 = s0 > 0 ? 1 / s0 : 0;
     const inv1: f64 = s1 > 0 ? 1 / s1 : 0;
     if (!(q0 >= 0 && q1 >= 0)) chi = NaN; // p_check = 0: as the reference
     else {
-      for (let n = 0; n < len; n++) chi += holevoTerm(q0, q1, ld(rho01, 2 * n) * inv0, ld(rho01, 2 * n + 1) * inv1);
+      for (let k = 0; k < nc; k++) {
+        const rho01 = <usize>ld(cl, 4 * k);
+        const J = <i32>ld(cl, 4 * k + 1);
+        const m = ld(cl, 4 * k + 2);
+        for (let j = 0; j < J; j++) chi += m * holevoTerm(q0, q1, ld(rho01, 2 * j) * inv0, ld(rho01, 2 * j + 1) * inv1);
+      }
     }
   }
   sepPCheck = pCheck;

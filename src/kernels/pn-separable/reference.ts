@@ -4,8 +4,9 @@
  * repeats it; change both together.
  */
 import { gammaP, gammaQ, holevoTerm, i0e, logPoissonPmf, mutualInformationBits, poissonCdfWindow } from '../../special/index.js';
+import { LOG_SQRT_2PI, log1pmx, stirlingCorr } from '../../special/gamma.js';
 import {
-  GL16_W, GL16_X, PN_ALPHA, PN_MAX_WORK, PN_SD, PN_ZONE,
+  GL16_W, GL16_X, PN_ALPHA, PN_LATTICE, PN_LATTICE_AGREE, PN_MAX_WORK, PN_SD, PN_ZONE,
   type PnSeparableInput, type PnSeparableResult,
 } from './spec.js';
 
@@ -370,81 +371,223 @@ export function pnSeparable(input: PnSeparableInput, withState = false): PnSepar
   let state: PnEveState = { n0: 0, rho: [[1], [1]] }; // rE = 0: Eve holds vacuum
   const trace: [number, number] = [1, 1];
   if (rE > 0) {
-    let nLo = Infinity;
-    let nHi = 0;
-    for (let i = 0; i < nr; i++) {
-      if (g0[i]! + g1[i]! === 0 || wa0[i]! + wa1[i]! === 0) continue;
-      const lam = rE * r[i]! * r[i]!;
-      nLo = Math.min(nLo, Math.max(0, Math.floor(lam - PN_ZONE * Math.sqrt(lam) - PN_ZONE)));
-      nHi = Math.max(nHi, Math.ceil(lam + PN_ZONE * Math.sqrt(lam) + 4 * PN_ZONE));
-    }
-    if (!(nLo <= nHi)) {
-      nLo = 0;
-      nHi = 0;
-    }
-    const len = nHi - nLo + 1;
-    const rho0 = new Float64Array(len);
-    const rho1 = new Float64Array(len);
-    // 1/(n + 1) once per Fock number (the forward Poisson recurrence multiplies instead of dividing)
-    const inv = new Float64Array(len);
-    for (let o = 0; o < len; o++) inv[o] = 1 / (nLo + o + 1);
-    let f0 = 0;
-    let f1 = 0;
-    for (let i = 0; i < nr; i++) {
-      const gi = g0[i]! + g1[i]!;
-      const a0 = wa0[i]! * gi;
-      const a1 = wa1[i]! * gi;
-      if (a0 + a1 === 0) continue;
-      f0 += a0;
-      f1 += a1;
-      const lam = rE * r[i]! * r[i]!;
-      if (lam === 0) {
-        if (nLo === 0) {
-          rho0[0] += a0;
-          rho1[0] += a1;
-        }
-        continue;
-      }
-      const lo = Math.max(nLo, Math.floor(lam - PN_ZONE * Math.sqrt(lam) - PN_ZONE));
-      const hi = Math.min(nHi, Math.ceil(lam + PN_ZONE * Math.sqrt(lam) + 4 * PN_ZONE));
-      // Poisson(n; lam) by recurrence from the mode (stable both ways)
-      const mode = Math.min(hi, Math.max(lo, Math.floor(lam)));
-      const pm = Math.exp(logPoissonPmf(mode, lam));
-      const invLam = 1 / lam;
-      let pn = pm;
-      for (let n = mode; n <= hi; n++) {
-        rho0[n - nLo] += a0 * pn;
-        rho1[n - nLo] += a1 * pn;
-        pn *= lam * inv[n - nLo]!;
-      }
-      pn = pm;
-      for (let n = mode - 1; n >= lo; n--) {
-        pn *= (n + 1) * invLam;
-        rho0[n - nLo] += a0 * pn;
-        rho1[n - nLo] += a1 * pn;
-      }
-      fock += hi - lo + 1;
-    }
-    let s0 = 0;
-    let s1 = 0;
-    for (let n = 0; n < len; n++) {
-      s0 += rho0[n]!;
-      s1 += rho1[n]!;
-    }
-    trace[0] = f0 > 0 ? s0 / f0 : 1;
-    trace[1] = f1 > 0 ? s1 / f1 : 1;
     // Bayes priors q_a = p(check|a) / (2 p_check) (SPEC 3.2); chi of the normalised states
     const q0 = pA0 / (2 * pCheck);
     const q1 = pA1 / (2 * pCheck);
-    const inv0 = s0 > 0 ? 1 / s0 : 0;
-    const inv1 = s1 > 0 ? 1 / s1 : 0;
-    if (withState) state = { n0: nLo, rho: [Array.from(rho0, (v) => v * inv0), Array.from(rho1, (v) => v * inv1)] };
+    const e = eveLattice(r, wa0, wa1, g0, g1, rE, withState ? 0 : alpha, q0, q1);
+    fock = e.fock;
+    trace[0] = e.f0 > 0 ? e.s0 / e.f0 : 1;
+    trace[1] = e.f1 > 0 ? e.s1 / e.f1 : 1;
+    const inv0 = e.s0 > 0 ? 1 / e.s0 : 0;
+    const inv1 = e.s1 > 0 ? 1 / e.s1 : 0;
+    // withState: one lattice of step 1 from n0 (the states on every Fock number)
+    if (withState) state = { n0: e.n[0] ?? 0, rho: [Array.from(e.rho0, (v) => v * inv0), Array.from(e.rho1, (v) => v * inv1)] };
     // p_check = 0 (no detection at all): the priors are 0/0 and chi is NaN, as the rate
     if (!(q0 >= 0 && q1 >= 0)) chi = NaN;
-    else for (let n = 0; n < len; n++) chi += holevoTerm(q0, q1, rho0[n]! * inv0, rho1[n]! * inv1);
+    else for (let j = 0; j < e.n.length; j++) chi += e.step[j]! * holevoTerm(q0, q1, e.rho0[j]! * inv0, e.rho1[j]! * inv1);
   }
   const rate = pCheck * (iAB - chi); // Eq. 7, not clipped
   const res: PnSeparableResult & { eve?: PnEveState } = { rate, pCheck, iAB, chi, pba, trace, bobDiff, clamped, work: { rNodes: nr, betaNodes, kernel, window, fock } };
   if (withState) res.eve = state;
   return res;
+}
+
+/** Eve's unnormalised Fock weights on lattices (eveLattice): rho_a at Fock numbers n[j], each
+ *  standing for step[j] Fock numbers; s_a = sum_j step[j] rho_a[j], f_a the weight put in. */
+export interface EveLattice {
+  n: number[];
+  step: number[];
+  rho0: number[];
+  rho1: number[];
+  s0: number;
+  s1: number;
+  f0: number;
+  f1: number;
+  /** Poisson weights accumulated (node x lattice point pairs, every level tried) */
+  fock: number;
+  /** largest relative difference between a cluster's accepted lattice and the one twice as coarse */
+  latticeDiff: number;
+}
+
+/** Fock band of a node with Poisson mean lam: lam -+ PN_ZONE sqrt(lam) (+ PN_ZONE, 4 PN_ZONE). */
+function fockBand(lam: number): [number, number] {
+  return [Math.max(0, Math.floor(lam - PN_ZONE * Math.sqrt(lam) - PN_ZONE)), Math.ceil(lam + PN_ZONE * Math.sqrt(lam) + 4 * PN_ZONE)];
+}
+
+/** One cluster's Fock weights on the lattice lo + j m (0 <= j < J) and their sums. */
+interface LatticeLevel {
+  m: number;
+  rho0: Float64Array;
+  rho1: Float64Array;
+  s0: number;
+  s1: number;
+  /** sum_j m holevoTerm(q0, q1, rho0_j / f0, rho1_j / f1): the cluster's chi before normalisation */
+  x: number;
+  fock: number;
+}
+
+/**
+ * The weights of nodes idx[c0 .. c1) (a_a = wa_a (g0 + g1), lam = rE r^2) at lo + j m, j < J:
+ * step 1 by the Poisson recurrence from each node's mode over its band (the full sum); step m > 1
+ * from the log pmf at the lattice points inside each band (Loader's form: no cancellation).
+ */
+function latticeLevel(
+  idx: number[], c0: number, c1: number, lo: number, hi: number, m: number,
+  r: Float64Array, wa0: Float64Array, wa1: Float64Array, g0: Float64Array, g1: Float64Array, rE: number,
+  q0: number, q1: number, f0: number, f1: number,
+): LatticeLevel {
+  const J = Math.floor((hi - lo) / m) + 1;
+  const rho0 = new Float64Array(J);
+  const rho1 = new Float64Array(J);
+  let fock = 0;
+  // 1/(n + 1) once per Fock number (step 1: the forward recurrence multiplies instead of dividing)
+  const inv = m === 1 ? Float64Array.from({ length: J }, (_, o) => 1 / (lo + o + 1)) : undefined;
+  // step m > 1: log P(n; lam) = C(n) - bd0(n, lam), C(n) = -log(2 pi n)/2 - stirlingCorr(n) (n >= 10)
+  const C = m > 1 ? Float64Array.from({ length: J }, (_, j) => (lo + j * m >= 10 ? -0.5 * Math.log(lo + j * m) - LOG_SQRT_2PI - stirlingCorr(lo + j * m) : 0)) : undefined;
+  for (let k = c0; k < c1; k++) {
+    const i = idx[k]!;
+    const gi = g0[i]! + g1[i]!;
+    const a0 = wa0[i]! * gi;
+    const a1 = wa1[i]! * gi;
+    const lam = rE * r[i]! * r[i]!;
+    if (lam === 0) {
+      if (lo === 0) {
+        rho0[0]! += a0;
+        rho1[0]! += a1;
+      }
+      continue;
+    }
+    const [blo, bhi] = fockBand(lam);
+    if (inv) {
+      const bl = Math.max(lo, blo);
+      const bh = Math.min(hi, bhi);
+      // Poisson(n; lam) by recurrence from the mode (stable both ways)
+      const mode = Math.min(bh, Math.max(bl, Math.floor(lam)));
+      const pm = Math.exp(logPoissonPmf(mode, lam));
+      const invLam = 1 / lam;
+      let pn = pm;
+      for (let n = mode; n <= bh; n++) {
+        rho0[n - lo]! += a0 * pn;
+        rho1[n - lo]! += a1 * pn;
+        pn *= lam * inv[n - lo]!;
+      }
+      pn = pm;
+      for (let n = mode - 1; n >= bl; n--) {
+        pn *= (n + 1) * invLam;
+        rho0[n - lo]! += a0 * pn;
+        rho1[n - lo]! += a1 * pn;
+      }
+      fock += bh - bl + 1;
+    } else {
+      const j0 = Math.max(0, Math.ceil((blo - lo) / m));
+      const j1 = Math.min(J - 1, Math.floor((bhi - lo) / m));
+      const invLam = 1 / lam;
+      for (let j = j0; j <= j1; j++) {
+        // logPoissonPmf's saddle-point form with its n-only part C[j] precomputed
+        const u = (lo + j * m - lam) * invLam;
+        const pn = lo + j * m >= 10 ? Math.exp(C![j]! - lam * ((1 + u) * log1pmx(u) + u * u)) : Math.exp(logPoissonPmf(lo + j * m, lam));
+        rho0[j]! += a0 * pn;
+        rho1[j]! += a1 * pn;
+      }
+      fock += j1 - j0 + 1;
+    }
+  }
+  let s0 = 0;
+  let s1 = 0;
+  let x = 0;
+  const i0 = f0 > 0 ? 1 / f0 : 0;
+  const i1 = f1 > 0 ? 1 / f1 : 0;
+  const priors = q0 >= 0 && q1 >= 0;
+  for (let j = 0; j < J; j++) {
+    s0 += m * rho0[j]!;
+    s1 += m * rho1[j]!;
+    // 2: holevoTerm's bound on a normalised component, which rho_a / f_a can exceed only with a
+    // truncated mass > 1 (never; the check keeps the comparison from throwing on rounding)
+    if (priors) x += m * holevoTerm(q0, q1, Math.min(2, rho0[j]! * i0), Math.min(2, rho1[j]! * i1));
+  }
+  return { m, rho0, rho1, s0, s1, x, fock };
+}
+
+const relDiff = (a: number, b: number): number => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300));
+
+/**
+ * rho_a(n) = sum_i a_i Poisson(n; lam_i) (Eq. 104 on the r nodes: a_i = w_a(r_i) (g_0 + g_1)(r_i),
+ * lam_i = rE r_i^2) and the sums over n that chi needs, on lattices (Poisson summation; docs/
+ * amplified.md "Fock lattice"). The nodes' Fock bands (fockBand) fall into clusters (runs of
+ * overlapping bands; the r nodes ascend). A smooth summand's lattice sum with step m differs from
+ * its full sum by its Fourier transform at 1/m, which falls like exp(-2 pi^2 (width / m)^2) for a
+ * Poisson pmf of width sqrt(lam): a cluster clear of n = 0 starts at the power of two m0 <=
+ * sqrt(lam_min) alpha / (PN_ALPHA PN_LATTICE) and halves the step until two successive lattices
+ * agree within PN_LATTICE_AGREE (relative, in the cluster's masses and chi sum). That difference is
+ * the coarser lattice's alias error; the finer one's, decaying exponentially in 1/m, is about its
+ * square, so the accepted (finer) lattice is exact to rounding. Summands that are not smooth on
+ * the Poisson width (mixtures of Poissons a gap apart: the log ratio of rho_0 and rho_1 turns
+ * within 1 / ln(lam_1 / lam_0) counts) fail the test and halve down as far as step 1. Clusters
+ * touching n = 0 use step 1 (the full sum); so do non-ascending nodes and alpha = 0 (then as one
+ * cluster, contiguous from n[0]: the states on every n).
+ */
+export function eveLattice(
+  r: Float64Array, wa0: Float64Array, wa1: Float64Array, g0: Float64Array, g1: Float64Array, rE: number, alpha: number,
+  q0: number, q1: number,
+): EveLattice {
+  const out: EveLattice = { n: [], step: [], rho0: [], rho1: [], s0: 0, s1: 0, f0: 0, f1: 0, fock: 0, latticeDiff: 0 };
+  const nr = r.length;
+  // contributing nodes (ascending r, so ascending lam and bands)
+  const idx: number[] = [];
+  let ascending = true;
+  for (let i = 0; i < nr; i++) {
+    const gi = g0[i]! + g1[i]!;
+    const a0 = wa0[i]! * gi;
+    const a1 = wa1[i]! * gi;
+    if (a0 + a1 === 0) continue;
+    if (idx.length > 0 && r[i]! < r[idx[idx.length - 1]!]!) ascending = false;
+    idx.push(i);
+    out.f0 += a0;
+    out.f1 += a1;
+  }
+  if (idx.length === 0) {
+    out.n.push(0);
+    out.step.push(1);
+    out.rho0.push(0);
+    out.rho1.push(0);
+    return out;
+  }
+  const single = !ascending || alpha === 0;
+  let c0 = 0;
+  while (c0 < idx.length) {
+    // one cluster: nodes idx[c0 .. c1) with overlapping bands
+    let [lo, hi] = fockBand(rE * r[idx[c0]!]! ** 2);
+    let c1 = c0 + 1;
+    for (; c1 < idx.length; c1++) {
+      const b = fockBand(rE * r[idx[c1]!]! ** 2);
+      if (!single && b[0] > hi) break;
+      lo = Math.min(lo, b[0]);
+      hi = Math.max(hi, b[1]);
+    }
+    const width = Math.sqrt(rE * r[idx[c0]!]! ** 2);
+    let m = 1;
+    if (!single && lo > 0) while (2 * m <= (width * alpha) / (PN_ALPHA * PN_LATTICE)) m *= 2;
+    let level = latticeLevel(idx, c0, c1, lo, hi, m, r, wa0, wa1, g0, g1, rE, q0, q1, out.f0, out.f1);
+    out.fock += level.fock;
+    while (level.m > 1) {
+      const finer = latticeLevel(idx, c0, c1, lo, hi, level.m / 2, r, wa0, wa1, g0, g1, rE, q0, q1, out.f0, out.f1);
+      out.fock += finer.fock;
+      const d = Math.max(relDiff(level.s0, finer.s0), relDiff(level.s1, finer.s1), relDiff(level.x, finer.x));
+      level = finer;
+      if (d <= PN_LATTICE_AGREE) {
+        if (level.m > 1) out.latticeDiff = Math.max(out.latticeDiff, d);
+        break;
+      }
+    }
+    for (let j = 0; j < level.rho0.length; j++) {
+      out.n.push(lo + j * level.m);
+      out.step.push(level.m);
+      out.rho0.push(level.rho0[j]!);
+      out.rho1.push(level.rho1[j]!);
+      out.s0 += level.m * level.rho0[j]!;
+      out.s1 += level.m * level.rho1[j]!;
+    }
+    c0 = c1;
+  }
+  return out;
 }

@@ -46,6 +46,10 @@ export const PN_ALPHA_FINE = 2;
 export const PN_SD = 9;
 /** Half-width of Bob's edge zones in Poisson standard deviations (plus as many counts). */
 export const PN_ZONE = 10;
+/** Poisson widths sqrt(lam_min) per Fock-lattice step at alpha = PN_ALPHA (reference.ts eveLattice). */
+export const PN_LATTICE = 1.5;
+/** Relative agreement of two successive Fock lattices (step m and m/2) that accepts the finer one. */
+export const PN_LATTICE_AGREE = 1e-10;
 /** Largest number of kernel entries (r nodes x beta band) one evaluation may take. */
 export const PN_MAX_WORK = 4e7;
 

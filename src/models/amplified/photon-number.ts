@@ -362,10 +362,11 @@ export function photonNumberRate(pt: PnPoint, method: 'exact' | 'paper' = 'exact
     quadError = Math.max(quadError, d(fine.rate, coarse.rate), d(fine.pCheck, coarse.pCheck), d(fine.iAB, coarse.iAB), d(fine.chi, coarse.chi));
     for (let j = 0; j < 4; j++) quadError = Math.max(quadError, d(fine.pba[j]!, coarse.pba[j]!));
   }
-  // rounding the node-set comparison cannot see (both node sets share it): Eve's Poisson weights run
-  // by recurrence up to ~band/2 steps from the mode, one multiplication and one division each, so
-  // they carry up to ~2 eps x band relative error (band = Fock entries per |alpha| node); measured
-  // 2e-13 on chi at 1000 km, Eve at Bob, rE 0.5 (band ~1500), where |alpha2 - alpha3| was 7e-16
+  // rounding the node-set comparison cannot see (both node sets share it): on step-1 Fock lattices
+  // Eve's Poisson weights run by recurrence up to ~band/2 steps from the mode, one multiplication
+  // and one division each, so they carry up to ~2 eps x band relative error (band = Fock entries
+  // per |alpha| node; coarser lattices take each weight from its log). (The 2e-13 once measured on
+  // chi at 1000 km, Eve at Bob, rE 0.5 was the fixture's own: its direct log pmf lost n eps.)
   const band = fine.work.fock / Math.max(1, fine.work.rNodes);
   quadError = Math.max(quadError, 2 * Number.EPSILON * band * (1 + Math.abs(fine.chi)));
   const res: PnResult = {
