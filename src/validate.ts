@@ -135,8 +135,10 @@ export const amplifiedSearchShape = {
   local: ranged(z.enum(['lbfgs', 'nelder-mead']), "'lbfgs' | 'nelder-mead'").optional(),
   seed: ranged(z.number().int(), 'an integer').optional(),
   warm: ranged(z.array(z.array(z.number().finite())).max(1000), 'warm starts: up to 1000 arrays of unit-box coordinates').optional(),
+  familyStarts: ranged(z.number().int().min(0).max(1000), 'integer in [0, 1000] (photon number: starts from the best physics-informed families)').optional(),
+  differences: ranged(z.enum(['forward', 'central']), "'forward' | 'central'").optional(),
 };
-const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm}').optional();
+const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm, familyStarts, differences}').optional();
 const common = {
   encoding: anyValue, distance: anyValue, span: anyValue, loss: anyValue, method: anyValue,
   optimize: optimizeSchema, evaluate: fn.optional(), backend: anyValue, evaluator: anyValue, runStarts: fn.optional(),

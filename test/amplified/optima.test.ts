@@ -28,13 +28,8 @@ describe('default photon-number optimiser reaches the best-known optima', () => 
       expect(at.some((o) => o.eveAt === 0) && at.some((o) => o.eveAt === d / 2) && at.some((o) => o.eveAt === d - 50)).toBe(true);
     }
   });
-  // Known misses of the default search (large rE: the best-known optima sit at |gamma|^2 ~ 1e6-5e7
-  // in symmetric pairs, or need windows the default starts do not reach): these tests are expected
-  // to FAIL (it.fails) and turn red the day the default optimiser reaches them; open in issue #10.
-  const KNOWN_MISSES = new Set(['1000/0/0.01', '1000/500/0.01', '1000/950/0.01', '40000/39950/0.001']);
   for (const o of table.optima) {
-    const known = KNOWN_MISSES.has(`${o.distance}/${o.eveAt}/${o.leak}`);
-    (known ? it.fails : it)(`${o.distance} km, Eve at ${o.eveAt} km, rE ${o.leak}: best known ${o.rate.toPrecision(8)} (${o.status})${known ? ' [known miss]' : ''}`, async () => {
+    it(`${o.distance} km, Eve at ${o.eveAt} km, rE ${o.leak}: best known ${o.rate.toPrecision(8)} (${o.status})`, async () => {
       const r = await rate({ encoding: 'photon-number', distance: o.distance, eveAt: o.eveAt, leak: o.leak, evaluator: await wasmEvaluator() });
       if (o.status !== 'no-key') {
         expect(r.rate).toBeGreaterThanOrEqual(o.rate * (1 - 1e-4));

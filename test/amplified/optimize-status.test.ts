@@ -49,6 +49,20 @@ describe('maximizeBox status', () => {
     expect(r.status).toBe('not-converged');
     expect(r.converged).toBe(false);
   });
+  it('a repeated start is searched once: its copy is no second agreeing start', () => {
+    const f = batch(bowl([0.3, 0.6]));
+    const w = [0.5, 0.5];
+    const r = maximizeBox(2, f, { samples: 0, warm: [w, [...w], [...w]] });
+    // one search from the warm start, then the basin confirmation from a displaced point
+    expect(r.starts.length).toBe(2);
+    expect(r.starts[1]!.u0).not.toEqual(w);
+    expect(r.status).toBe('optimum');
+    for (const differences of ['forward', 'central'] as const) {
+      const d = maximizeBox(2, f, { samples: 0, warm: [w], differences });
+      expect(d.status).toBe('optimum');
+      d.u.forEach((x, i) => expect(x).toBeCloseTo([0.3, 0.6][i]!, 6));
+    }
+  });
   it('NaN points are counted and never chosen', () => {
     const r = maximizeBox(2, batch((u) => (u[0]! > 0.8 ? NaN : bowl([0.5, 0.5])(u))), { samples: 32, starts: 2 });
     expect(r.nanEvents).toBeGreaterThan(0);

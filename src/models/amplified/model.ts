@@ -158,8 +158,10 @@ export function pnFromUnit(u: readonly number[], L: { G1: number; G2: number }, 
   };
   const m0 = (1 - leak) * p0 + S;
   const m1 = (1 - leak) * p1 + S;
-  const lo0 = m0 - 10 * sd(p0) * (1 - u[2]!);
-  const hi1raw = m1 + 10 * sd(p1) * (1 - u[5]!);
+  // E0's lower cut from m0 - 10 sd0 to m0 + 3 sd0, E1's upper cut from m1 + 10 sd1 down to m1 - 3 sd1
+  // (large-rE optima cut E1 below Bob's mean count: 1000 km, D_AE 950, rE 1e-2; 40,000 km near Bob)
+  const lo0 = m0 - sd(p0) * (10 - 13 * u[2]!);
+  const hi1raw = m1 + sd(p1) * (10 - 13 * u[5]!);
   const hi0 = Math.max(0, lo0 + (m1 + 3 * sd(p1) - lo0) * u[3]!);
   const hi1 = Math.max(hi1raw, hi0 + 1);
   const lo1 = hi0 + 1 + (hi1 - hi0 - 1) * u[4]!;
@@ -306,31 +308,76 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
 /** Default search budgets per encoding. */
 export function defaultSearch(enc: Encoding): Required<Omit<SearchOptions, 'warm'>> {
   return enc === 'phase'
-    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, local: 'nelder-mead' }
-    : { samples: 48, starts: 1, maxIter: 200, ftol: 1e-12, gtol: 1e-4, agree: 1e-6, seed: 12345, local: 'lbfgs' };
+    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, local: 'nelder-mead', familyStarts: 0, differences: 'central' }
+    : { samples: 48, starts: 1, maxIter: 200, ftol: 1e-12, gtol: 1e-4, agree: 1e-6, seed: 12345, local: 'lbfgs', familyStarts: 3, differences: 'forward' };
 }
+
+/**
+ * Bob's count statistics of the photon-number box (pnFromUnit): S (amplifier noise photons at Bob)
+ * and the standard deviation of his count for |gamma|^2 = p.
+ */
+function bobCounts(L: { G1: number; G2: number }, leak: number) {
+  const S = (1 - leak) * (L.G1 - 1) + (L.G2 - 1);
+  const sd = (p: number): number => Math.sqrt((1 - leak) * p + S + S * S + 2 * (1 - leak) * p * S);
+  return { S, sd, mean: (p: number): number => (1 - leak) * p + S };
+}
+
+/**
+ * The unit-box point (pnFromUnit's inverse, clamped to the box) of |gamma1|^2 = 10^(1 + 7 v0), a
+ * pair `k` of Bob's count widths apart (k = 0: on-off keying, |gamma0|^2 = 0) and windows given in
+ * Bob's standard scores: E0 = [m0 + z[0] sd0, m0 + z[1] sd0], E1 = [m1 + z[2] sd1, m1 + z[3] sd1]
+ * (z[1] = NaN: E0 ends half-way between the means; z[2] = NaN: E1 starts right after E0).
+ */
+export function pnStart(v0: number, k: number, z: readonly number[], L: { G1: number; G2: number }, leak: number): number[] {
+  const { sd, mean } = bobCounts(L, leak);
+  const p1 = Math.pow(10, 1 + 7 * v0);
+  const r = k === 0 ? 0 : Math.max(0, 1 - (k * sd(p1)) / ((1 - leak) * p1));
+  const p0 = r * p1;
+  const m0 = mean(p0);
+  const m1 = mean(p1);
+  const c = (x: number): number => Math.min(1, Math.max(0, x));
+  const u2 = c((10 + z[0]!) / 13);
+  const lo0 = m0 - sd(p0) * (10 - 13 * u2);
+  const hi0 = Number.isNaN(z[1]!) ? 0.5 * (m0 + m1) : m0 + z[1]! * sd(p0);
+  const u3 = c((hi0 - lo0) / (m1 + 3 * sd(p1) - lo0));
+  const u5 = c((10 - z[3]!) / 13);
+  const h0 = Math.max(0, lo0 + (m1 + 3 * sd(p1) - lo0) * u3);
+  const hi1 = Math.max(m1 + sd(p1) * (10 - 13 * u5), h0 + 1);
+  const lo1 = Number.isNaN(z[2]!) ? h0 + 1 : m1 + z[2]! * sd(p1);
+  const u4 = hi1 - h0 - 1 > 0 ? c((lo1 - h0 - 1) / (hi1 - h0 - 1)) : 0;
+  return [v0, r, u2, u3, u4, u5];
+}
+
+/** Wide adjacent windows: E0 from 10 sd below m0 to half-way, E1 from there to 10 sd above m1. */
+const WIDE = [-10, NaN, NaN, 10];
 
 /**
  * Physics-informed photon-number starts (box coordinates): on-off keying (|gamma0|^2 = 0) with
  * rE |gamma1|^2 = 0.3 (Eve's mean photon number well below 1: the regime of the 1000 km and
  * 40,000 km optima), and at the best screened |gamma1|^2 (u0) on-off keying and a symmetric pair
- * 6 count widths apart; all with adjacent windows split half-way between Bob's mean counts.
+ * 6 count widths apart; all with wide adjacent windows split half-way between Bob's mean counts.
  */
 export function pnVariants(u0: number, L: { G1: number; G2: number }, leak: number): number[][] {
-  const S = (1 - leak) * (L.G1 - 1) + (L.G2 - 1);
-  const sd = (p: number): number => Math.sqrt((1 - leak) * p + S + S * S + 2 * (1 - leak) * p * S);
-  const start = (v0: number, onOff: boolean): number[] => {
-    const p1 = Math.pow(10, 1 + 7 * v0);
-    const r = onOff ? 0 : Math.max(0, 1 - (6 * sd(p1)) / ((1 - leak) * p1));
-    // u3 of pnFromUnit that puts hi0 half-way between the mean counts (u2 = 0: lo0 10 sd below)
-    const m0 = (1 - leak) * r * p1 + S;
-    const m1 = (1 - leak) * p1 + S;
-    const lo0 = m0 - 10 * sd(r * p1);
-    const u3 = Math.min(1, Math.max(0, (0.5 * (m0 + m1) - lo0) / (m1 + 3 * sd(p1) - lo0)));
-    return [v0, r, 0, u3, 0, 0];
-  };
-  const out = [start(u0, true), start(u0, false)];
-  if (leak > 0) out.unshift(start(Math.min(1, Math.max(0, (Math.log10(0.3 / leak) - 1) / 7)), true));
+  const out = [pnStart(u0, 0, WIDE, L, leak), pnStart(u0, 6, WIDE, L, leak)];
+  if (leak > 0) out.unshift(pnStart(Math.min(1, Math.max(0, (Math.log10(0.3 / leak) - 1) / 7)), 0, WIDE, L, leak));
+  return out;
+}
+
+/**
+ * Physics-informed families of photon-number starts along |gamma1|^2 (v0 on a grid of 15 over
+ * [10, 1e8]), each family's best point a start (maximizeBox `families`). At large rE the optima
+ * are close pairs that post-select (measured on the best-known table): on-off keying or pairs
+ * 1-2 count widths apart with the inner halves of the counts (Eve near Bob: E0 ~ [m0, m0 + 0.8
+ * sd0], E1 ~ [m1 - sd1, m1]), or with the outer tails (Eve near Alice: E0 below m0 - 1.4 sd0, E1
+ * above m1 + 1.4 sd1). Families: on-off keying and pairs 1.5 and 4 widths apart, with wide
+ * adjacent, inner (E0 = [m0, m0 + 0.6 sd0], E1 = [m1 - 0.6 sd1, m1]) and tail windows (9 families,
+ * 135 points); the best points of the best `familyStarts` families become starts.
+ */
+export function pnFamilies(L: { G1: number; G2: number }, leak: number): number[][][] {
+  const grid = Array.from({ length: 15 }, (_, i) => i / 14);
+  const shapes = [WIDE, [0, 0.6, -0.6, 0], [-0.5, 0.8, -1, 0.5], [-10, -1.4, 1.4, 10]];
+  const out: number[][][] = [];
+  for (const k of [0, 1.5, 4]) for (const z of shapes) out.push(grid.map((v0) => pnStart(v0, k, z, L, leak)));
   return out;
 }
 
@@ -375,7 +422,7 @@ export async function optimizeAt(
   const dim = enc === 'phase' ? 3 : 6;
   const map = enc === 'phase' ? phaseFromUnit : pnFromUnit;
   const f = objectiveOf(enc, L, leak, method, evaluate);
-  const extra = { ...(enc === 'phase' ? {} : { variants: (b: number[]) => pnVariants(b[0]!, L, leak), physical: PN_LIMITS }), ...(screenValues ? { screenValues } : {}) };
+  const extra = { ...(enc === 'phase' ? {} : { variants: (b: number[]) => pnVariants(b[0]!, L, leak), families: pnFamilies(L, leak), physical: PN_LIMITS }), ...(screenValues ? { screenValues } : {}) };
   const search = { ...defaultSearch(enc), ...opts };
   const r = runStarts
     ? await maximizeBoxParallel(dim, f, search, extra, (starts) =>

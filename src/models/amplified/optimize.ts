@@ -3,7 +3,8 @@
  *
  * Starts: warm starts (neighbouring sweep points), then the best points of a seeded Latin-hypercube
  * screen, and, where the caller names them, physics-informed variants of the best screened point
- * (`variants`, e.g. on-off keying |gamma0|^2 = 0). From each start a local search (`local`):
+ * (`variants`, e.g. on-off keying |gamma0|^2 = 0) and the best points of the best `familyStarts`
+ * physics-informed families (`families`, evaluated in one batch). From each start a local search (`local`):
  *  - 'lbfgs' (default): projected quasi-Newton (L-BFGS-B-like: L-BFGS two-loop direction on the
  *    free coordinates, projection onto the box, Armijo backtracking) with central finite-difference
  *    gradients (one-sided at a bound), all 2 dim points of a gradient in one batch;
@@ -46,6 +47,11 @@ export interface SearchOptions {
   seed?: number;
   /** warm starts in unit-box coordinates */
   warm?: number[][];
+  /** starts from the best points of the best physics-informed families (BoxExtra.families; default 3) */
+  familyStarts?: number;
+  /** finite differences of the local searches' gradients: 'forward' (dim points; central once the
+   *  KKT test holds on them) or 'central' (2 dim points) throughout */
+  differences?: 'forward' | 'central';
   /** local search method */
   local?: 'lbfgs' | 'nelder-mead';
 }
@@ -108,6 +114,9 @@ export function latinHypercube(dim: number, samples: number, rnd: () => number):
 export interface BoxExtra {
   variants?: (best: number[]) => number[][];
   physical?: BoxLimits;
+  /** physics-informed families of candidate starts (e.g. on-off keying along |gamma1|^2): each
+   *  family is evaluated in the screening stage and its best point becomes a start */
+  families?: number[][][];
   /** values of the screen points computed elsewhere (a screening backend, e.g. WGSL f32; NaN =
    *  infeasible or unresolved): they only rank the starts, every start is searched in f64 */
   screenValues?: readonly number[];
@@ -125,7 +134,7 @@ export type RunStarts = (starts: number[][]) => Promise<StartOutcome[]>;
 
 /** Options of one local search (the search-wide ones of maximizeBox that it uses). */
 function localOptions(opts: SearchOptions) {
-  return { maxIter: opts.maxIter ?? 200, ftol: opts.ftol ?? 1e-12, gtol: opts.gtol ?? 1e-4, local: opts.local ?? 'lbfgs' };
+  return { maxIter: opts.maxIter ?? 200, ftol: opts.ftol ?? 1e-12, gtol: opts.gtol ?? 1e-4, local: opts.local ?? 'lbfgs', forward: (opts.differences ?? 'central') === 'forward' };
 }
 
 /** Batch evaluation with its point and NaN counts (NaN = infeasible: -Infinity to the search). */
@@ -146,12 +155,12 @@ function counted(f: (us: number[][]) => number[]) {
 
 /** The local search of maximizeBox from one start point `s0` (deterministic: the same on any thread). */
 export function searchFrom(f: (us: number[][]) => number[], opts: SearchOptions, s0: number[]): StartOutcome {
-  const { maxIter, ftol, gtol, local } = localOptions(opts);
+  const { maxIter, ftol, gtol, local, forward } = localOptions(opts);
   const c = counted(f);
-  let r = local === 'lbfgs' ? lbfgsb(s0, c.evalMany, maxIter, ftol, gtol) : nelderMead(s0, c.evalMany, maxIter, ftol);
+  let r = local === 'lbfgs' ? lbfgsb(s0, c.evalMany, maxIter, ftol, gtol, forward) : nelderMead(s0, c.evalMany, maxIter, ftol);
   if (local === 'nelder-mead' && Number.isFinite(r.value)) {
     // polish the simplex's point with the gradient method (the simplex stops on its spread)
-    const p = lbfgsb(r.u, c.evalMany, maxIter, ftol, gtol);
+    const p = lbfgsb(r.u, c.evalMany, maxIter, ftol, gtol, forward);
     if (p.value >= r.value) r = { ...p, iterations: r.iterations + p.iterations };
   }
   return { result: { u0: s0, ...r }, points: c.points, nanEvents: c.nanEvents };
@@ -180,7 +189,27 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
   const screened = order.slice(0, nStarts).map(([, i]) => screen[i]!);
   startPts.push(...screened);
   if (extra.variants && screened[0]) startPts.push(...extra.variants(screened[0]).map((u) => u.map(clamp01)));
+  // the best point of each physics-informed family (one batch for all families)
+  const fams = (extra.families ?? []).filter((g) => g.length > 0).map((g) => g.map((u) => u.map(clamp01)));
+  if (fams.length > 0 && (opts.familyStarts ?? 3) > 0) {
+    const fv = c.evalMany(fams.flat());
+    const bests: [number, number[]][] = [];
+    let k = 0;
+    for (const g of fams) {
+      let bi = 0;
+      for (let j = 0; j < g.length; j++) if (fv[k + j]! > fv[k + bi]!) bi = j;
+      bests.push([fv[k + bi]!, g[bi]!]);
+      k += g.length;
+    }
+    // the best points of the best families (stable order: ties keep the families' order)
+    bests.map((b, i) => [b, i] as const).sort((x, y) => y[0][0] - x[0][0] || x[1] - y[1]).slice(0, opts.familyStarts ?? 3).forEach(([b]) => startPts.push(b[1]));
+  }
   if (startPts.length === 0) startPts.push(new Array<number>(dim).fill(0.5));
+  // one local search per distinct start: a repeated start would end at the same point and count as
+  // a second agreeing start although it is no independent evidence
+  for (let i = startPts.length - 1; i > 0; i--) {
+    if (startPts.slice(0, i).some((p) => p.every((x, j) => Math.abs(x - startPts[i]![j]!) <= 1e-9))) startPts.splice(i, 1);
+  }
   const starts: StartResult[] = [];
   let points = c.points;
   let nanEvents = 0;
@@ -284,19 +313,47 @@ function gradient(x: readonly number[], fx: number, evalMany: (us: number[][]) =
   return { g };
 }
 
-/** Projected L-BFGS ascent from x0 (maximises). */
+/** Forward-difference step of the local searches' gradients (box units): truncation ~FD_FORWARD f''/2,
+ *  rounding ~1e-15 |f| / FD_FORWARD (fixed-node objective), both far below the KKT tolerance. */
+const FD_FORWARD = 1e-7;
+
+/** Forward differences in one batch (backward at the upper bound): dim points; NaN neighbours give NaN. */
+function gradientForward(x: readonly number[], fx: number, evalMany: (us: number[][]) => number[]): { g: number[] } {
+  const dim = x.length;
+  const pts: number[][] = [];
+  const hs: number[] = [];
+  for (let i = 0; i < dim; i++) {
+    const h = x[i]! + FD_FORWARD <= 1 ? FD_FORWARD : -FD_FORWARD;
+    hs.push(h);
+    pts.push(x.map((v, j) => (j === i ? v + h : v)));
+  }
+  const v = evalMany(pts);
+  const g: number[] = [];
+  for (let i = 0; i < dim; i++) {
+    const d = (v[i]! - fx) / hs[i]!;
+    g.push(Number.isFinite(d) ? d : NaN);
+  }
+  return { g };
+}
+
+/** Projected L-BFGS ascent from x0 (maximises); with `forward`, gradients by forward differences
+ *  (gradientForward) until the KKT test holds on them, then by central differences (the test's own). */
 function lbfgsb(
   x0: number[],
   evalMany: (us: number[][]) => number[],
   maxIter: number,
   ftol: number,
   gtol: number,
+  forward: boolean,
 ): Omit<StartResult, 'u0'> {
   const dim = x0.length;
   let x = x0.map(clamp01);
   let fx = evalMany([x])[0]!;
   if (!Number.isFinite(fx)) return { u: x, value: fx, iterations: 0, stopped: 'linesearch', kkt: false };
-  let { g } = gradient(x, fx, evalMany);
+  // forward differences until the KKT test first holds, then central ones (see below)
+  let central = !forward;
+  const grad = (u: readonly number[], fu: number): number[] => (central ? gradient(u, fu, evalMany) : gradientForward(u, fu, evalMany)).g;
+  let g = grad(x, fx);
   const S: number[][] = [];
   const Y: number[][] = [];
   let small = 0;
@@ -309,8 +366,20 @@ function lbfgsb(
       break;
     }
     if (kktHolds(x, g, tau)) {
-      stopped = 'gradient';
-      break;
+      // confirm with central differences (forward ones are off by ~FD_FORWARD f''/2); where they
+      // disagree, go on with central differences
+      if (!central) {
+        central = true;
+        g = gradient(x, fx, evalMany).g;
+        if (g.some((v) => !Number.isFinite(v))) {
+          stopped = 'linesearch';
+          break;
+        }
+      }
+      if (kktHolds(x, g, tau)) {
+        stopped = 'gradient';
+        break;
+      }
     }
     // free coordinates: not at a bound with the gradient pointing outwards
     const free = x.map((xi, i) => !((xi <= 0 && g[i]! <= 0) || (xi >= 1 && g[i]! >= 0)));
@@ -362,7 +431,7 @@ function lbfgsb(
       stopped = 'linesearch';
       break;
     }
-    const gn = gradient(xn, fn, evalMany).g;
+    const gn = grad(xn, fn);
     const s = xn.map((v, i) => v - x[i]!);
     const y = g.map((v, i) => v - gn[i]!); // curvature of -f
     if (dot(s, y) > 1e-16 * dot(s, s)) {
