@@ -9,7 +9,7 @@
 // target workload is the mean over them). Optimize rows (skipped with --quick): the peer's
 // L-BFGS-B multi-start against keyrate's `rate({ evaluator })` on wasm, each optimum re-evaluated on
 // the other side. Run after `npm run build`: `node bench/amplified-peer.js [--quick] [--json]`
-// (also --python BIN, --ref-repeats N, --wasm-repeats N, --peer-repeats N).
+// (also --python BIN, --ref-repeats N, --wasm-repeats N, --peer-repeats N, --workers N for the CLI row).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +26,7 @@ const PY = opt('python', process.env.PYTHON ?? 'python3');
 const REF_REP = Number(opt('ref-repeats', QUICK ? 1 : 2));
 const WASM_REP = Number(opt('wasm-repeats', QUICK ? 1 : 3));
 const PEER_REP = Number(opt('peer-repeats', QUICK ? 2 : 5));
+const WORKERS = Number(opt('workers', Math.min(8, os.availableParallelism())));
 const log = JSON_OUT ? () => {} : (...a) => console.error(...a);
 
 if (!existsSync(new URL('../dist/models/amplified/kernels.js', import.meta.url))) {
@@ -114,6 +115,18 @@ if (!QUICK) {
     const r = await rate({ encoding: 'photon-number', distance: c.distance, eveAt: c.eveAt, leak: c.rE, span: SPAN, loss: LOSS, evaluator: await wasmEvaluator });
     krOpt.push({ ...c, ms: performance.now() - t0, rate: r.rate, converged: r.converged, status: r.status, evaluations: r.evaluations,
       photons: r.params.photons, windows: r.params.windows, search: r.backend.search });
+  }
+  // the same optimisation as a user runs it: one CLI process, local searches on WORKERS threads
+  // (wall time including node start-up and the worker pool; the same result for any number)
+  const cli = fileURLToPath(new URL('../bin/keyrate.js', import.meta.url));
+  for (const [i, c] of OPT_CASES.entries()) {
+    log(`keyrate: optimise ${c.distance}/${c.eveAt} km rE ${c.rE} (CLI, --workers ${WORKERS}) ...`);
+    const t0 = performance.now();
+    const p = spawnSync(process.execPath, [cli, 'amplified', 'rate', '--encoding', 'photon-number', '--distance', String(c.distance), '--eve-at', String(c.eveAt),
+      '--leak', String(c.rE), '--optimize', '--backend', 'wasm', '--workers', String(WORKERS), '--json'], { encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    const j = p.status === 0 ? JSON.parse(p.stdout) : undefined;
+    krOpt[i].cli = j ? { ms, rate: j.rate, status: j.status, same: j.rate === krOpt[i].rate } : { ms: NaN, error: p.stderr.trim().split('\n').pop() };
   }
 }
 
@@ -211,12 +224,12 @@ if (JSON_OUT) {
   console.log(`\nmax rel diff by pair over all points: ${Object.entries(all.pair).map(([k2, v]) => `${k2} ${v.toExponential(1)}`).join('; ')}`);
   if (peerEval) console.log(`peer internal check: p(check|a) from Eve's nested integral vs Bob's Eq. 94, max rel diff ${Math.max(...peerEval.map((r) => r.identity)).toExponential(1)}`);
   if (!QUICK) {
-    console.log('\n| optimize | peer s | peer Lf/L | peer conv | peer evals | keyrate (wasm) s | keyrate Lf/L | keyrate conv/status | keyrate evals | peer/keyrate time | reference at peer optimum | peer at keyrate optimum |\n|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|');
+    console.log(`\n| optimize | peer s | peer Lf/L | peer conv | peer evals | keyrate (wasm, 1 thread) s | keyrate Lf/L | keyrate conv/status | keyrate evals | peer/keyrate time | keyrate CLI --workers ${WORKERS} s (same Lf/L) | peer/CLI time | reference at peer optimum | peer at keyrate optimum |\n|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|`);
     for (const [i, c] of OPT_CASES.entries()) {
       const p = peerOpt[i];
       const q = krOpt[i];
       const st = q.status !== undefined ? `${q.converged}/${typeof q.status === 'object' ? JSON.stringify(q.status) : q.status}` : `${q.converged}`;
-      console.log(`| ${c.distance}/${c.eveAt} km, rE ${c.rE} | ${p ? f(p.ms / 1e3, 1) : '-'} | ${p ? p.rate.toPrecision(7) : '-'} | ${p ? `${p.converged}${p.ook ? ' (OOK)' : ''}` : '-'} | ${p?.evaluations ?? '-'} | ${f(q.ms / 1e3, 1)} | ${q.rate.toPrecision(7)} | ${st} | ${q.evaluations} | ${p ? f(p.ms / q.ms, 2) : '-'} | ${p ? p.referenceAtOptimum.toPrecision(10) : '-'} | ${q.peerAtOptimum !== undefined ? q.peerAtOptimum.toPrecision(10) : '-'} |`);
+      console.log(`| ${c.distance}/${c.eveAt} km, rE ${c.rE} | ${p ? f(p.ms / 1e3, 1) : '-'} | ${p ? p.rate.toPrecision(7) : '-'} | ${p ? `${p.converged}${p.ook ? ' (OOK)' : ''}` : '-'} | ${p?.evaluations ?? '-'} | ${f(q.ms / 1e3, 1)} | ${q.rate.toPrecision(7)} | ${st} | ${q.evaluations} | ${p ? f(p.ms / q.ms, 2) : '-'} | ${q.cli ? `${f(q.cli.ms / 1e3, 1)} (${q.cli.same ?? q.cli.error})` : '-'} | ${p && q.cli ? f(p.ms / q.cli.ms, 2) : '-'} | ${p ? p.referenceAtOptimum.toPrecision(10) : '-'} | ${q.peerAtOptimum !== undefined ? q.peerAtOptimum.toPrecision(10) : '-'} |`);
     }
     for (const [i, c] of OPT_CASES.entries()) {
       const p = peerOpt[i];

@@ -91,8 +91,8 @@ let pool: import('../src/pool/index.js').LeakagePool | undefined;
 if (wasm && poolWorkers > 0) {
   try {
     const m = await import('../src/pool/index.js');
-    pool = await m.createLeakagePool({ workers: poolWorkers, engine: 'wasm' });
-    console.error(`pool: ${pool.workers} workers, ${pool.engine}`);
+    pool = await m.createLeakagePool({ workers: poolWorkers, backend: 'wasm' });
+    console.error(`pool: ${pool.workers} workers, ${pool.backend}`);
   } catch (e) {
     console.error(`pool unavailable: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -34,9 +34,9 @@ export type { PoolTask, PoolGridMinTask, PoolAmplifiedTask, PoolWorkerData } fro
 export interface LeakagePoolOptions {
   /** Worker threads (default: os.availableParallelism()). */
   workers?: number;
-  /** Kernel engine inside the workers (default 'wasm'). */
-  engine?: 'wasm' | 'reference';
-  /** WASM flavor when engine = 'wasm' (default 'auto'). */
+  /** Backend of the kernels inside the workers (default 'wasm'). */
+  backend?: 'wasm' | 'reference';
+  /** WASM flavor when backend = 'wasm' (default 'auto'). */
   flavor?: WasmFlavor | 'auto';
   /** Pre-compiled module to hand to the workers (skips loading). */
   module?: WasmModule;
@@ -62,15 +62,15 @@ export interface PoolEvaluateOptions {
 
 export interface LeakagePool {
   readonly workers: number;
-  /** e.g. 'wasm-simd' | 'wasm-scalar' | 'reference'. */
-  readonly engine: string;
+  /** The workers' backend: e.g. 'wasm-simd' | 'wasm-scalar' | 'reference'. */
+  readonly backend: string;
   /** Evaluate a batch across the workers; same contract and result as the single-thread kernel. */
   evaluate(batch: LeakageObjectiveBatch, opts?: PoolEvaluateOptions): Promise<Float64Array>;
   /** 'leakage-grid-min' across the workers, chunked by problems (src/kernels/leakage-grid-min/spec.ts). */
   gridMin(input: LeakageGridMinInput, opts?: { signal?: AbortSignal }): Promise<LeakageGridMinOutput>;
   /**
    * 'amplified-rate' (src/kernels/amplified-rate/spec.ts) across the workers, chunked by points (each point
-   * is ms-scale: quadratures): the wasm port (assembly/amplified), engine 'wasm' only (the TS twin
+   * is ms-scale: quadratures): the wasm port (assembly/amplified), backend 'wasm' only (the TS twin
    * is the amplified model's code, run in the calling thread by the reference backend).
    */
   amplifiedRate(input: AmplifiedRateInput, opts?: { signal?: AbortSignal; chunkPoints?: number }): Promise<AmplifiedRateOutput>;
@@ -135,17 +135,17 @@ export async function createLeakagePool(opts: LeakagePoolOptions = {}): Promise<
   const workers = opts.workers ?? os.availableParallelism();
   checkWorkers(workers);
   const log = opts.log ?? ((l: string) => process.stderr.write(`keyrate: ${l}\n`));
-  const engineKind = opts.engine ?? 'wasm';
+  const backendKind = opts.backend ?? 'wasm';
   let module: WasmModule | undefined;
-  let engine = 'reference';
-  if (engineKind === 'wasm') {
+  let backend = 'reference';
+  if (backendKind === 'wasm') {
     if (opts.module) {
       module = opts.module;
-      engine = 'wasm';
+      backend = 'wasm';
     } else {
       const c = await compileKernelModule({ flavor: opts.flavor });
       module = c.module;
-      engine = `wasm-${c.flavor}`;
+      backend = `wasm-${c.flavor}`;
     }
   }
   const workerData: PoolWorkerData = {
@@ -199,7 +199,7 @@ export async function createLeakagePool(opts: LeakagePoolOptions = {}): Promise<
 
   return {
     workers,
-    engine,
+    backend,
     retries: () => retries,
     async evaluate(b, ro = {}) {
       if (closed) throw new Error('pool is closed');
@@ -282,7 +282,7 @@ export async function createLeakagePool(opts: LeakagePoolOptions = {}): Promise<
     },
     async amplifiedRate(input, ro = {}) {
       if (closed) throw new Error('pool is closed');
-      if (engine === 'reference') throw new Error('amplified-rate runs on the pool on the wasm engine only');
+      if (backend === 'reference') throw new Error('amplified-rate runs on the pool on the wasm backend only');
       const points = checkAmplifiedShape(input);
       if (ro.signal?.aborted) throw abortError(ro.signal);
       const stride = AMPLIFIED_STRIDE[input.fixed.encoding];

@@ -2,7 +2,7 @@
  * Piscina worker for keyrate batch kernels. Runs from the compiled dist/pool/worker.js (also when
  * the pool is created from the TypeScript sources under vitest/tsx). The compiled WebAssembly
  * module arrives once in workerData and is instantiated once per worker; the reference twin is
- * used when no module is given (engine 'reference').
+ * used when no module is given (backend 'reference').
  */
 import { workerData } from 'piscina';
 import { WasmLeakageKernel } from '../backends/wasm/leakage.js';
@@ -13,7 +13,7 @@ import type { PoolAmplifiedTask, PoolGridMinTask, PoolTask, PoolWorkerData } fro
 
 const data = (workerData ?? {}) as PoolWorkerData;
 const kernel = data.module ? WasmLeakageKernel.fromModule(data.module) : undefined;
-// amplified-rate on the wasm engine: instantiated on the first such task (its own instance)
+// amplified-rate on the wasm backend: instantiated on the first such task (its own instance)
 let amplified: WasmAmplifiedKernel | undefined;
 
 export default function run(task: PoolTask | PoolGridMinTask | PoolAmplifiedTask): number | Promise<number> {
@@ -25,7 +25,7 @@ export default function run(task: PoolTask | PoolGridMinTask | PoolAmplifiedTask
   if (task.kind === 'amplified-rate') {
     // the AssemblyScript port (assembly/amplified); returns the inner evaluation count
     // (its TS twin is the amplified model's code, which a worker of this layer does not load)
-    if (!data.module) throw new Error('amplified-rate runs in pool workers on the wasm engine only');
+    if (!data.module) throw new Error('amplified-rate runs in pool workers on the wasm backend only');
     amplified ??= WasmAmplifiedKernel.fromModule(data.module);
     return amplified.run(task.input, task.out).evaluations;
   }

@@ -121,7 +121,7 @@ export async function createEvaluator(model: ModelKernels, opts: EvaluatorOption
       try {
         pool = await createLeakagePool({
           workers,
-          engine: primary.name,
+          backend: primary.name,
           module: primary.name === 'wasm' ? (primary as WasmBackend).module : undefined,
           log,
           testHooks: opts.poolTestHooks,

@@ -108,7 +108,7 @@ describe('amplified-rate on the wasm backend', () => {
     const k = WasmAmplifiedKernel.fromModule(module);
     const pool = await createLeakagePool({ workers: 2, module, log: () => {}, testHooks: { exitOnChunk: 1 } });
     try {
-      expect(pool.engine).toBe('wasm');
+      expect(pool.backend).toBe('wasm');
       for (const input of [pn, phase]) {
         const direct = k.run(input);
         const r = await pool.amplifiedRate(input, { chunkPoints: 3 });

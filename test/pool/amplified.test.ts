@@ -1,6 +1,6 @@
 /**
  * 'amplified-rate' on the reference backend (the amplified model's own TS twin, handed to the
- * registry as ModelKernels.references) and its absence from the pool's reference engine: pool
+ * registry as ModelKernels.references) and its absence from the pool's reference backend: pool
  * workers run only the AssemblyScript port (wasm engine; test/backends/amplified-wasm-backend.test.ts),
  * since a worker of the pool layer does not load model code.
  */
@@ -28,7 +28,7 @@ describe('amplified-rate', () => {
     const direct = await amplifiedRateReference(phase);
     expect(direct.values.some((v) => Number.isFinite(v))).toBe(true);
     expect(Number.isNaN(direct.values.at(-1)!)).toBe(true);
-    const pool = await createLeakagePool({ workers: 2, engine: 'reference', log: () => {} });
+    const pool = await createLeakagePool({ workers: 2, backend: 'reference', log: () => {} });
     try {
       await expect(pool.amplifiedRate(phase, { chunkPoints: 4 })).rejects.toThrow(/wasm engine only/);
     } finally {

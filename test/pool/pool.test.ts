@@ -43,7 +43,7 @@ describe('pool (2 workers, wasm)', () => {
     expect(worstAgreement(cases[i]!.batch, got, refs[i]!).ratio).toBeLessThanOrEqual(1);
   });
   it('reports its engine', () => {
-    expect(pool.engine).toMatch(/^wasm-(simd|scalar)$/);
+    expect(pool.backend).toMatch(/^wasm-(simd|scalar)$/);
     expect(pool.workers).toBe(2);
   });
 });
