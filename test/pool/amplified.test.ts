@@ -24,13 +24,13 @@ const phase: AmplifiedRateInput = {
 };
 
 describe('amplified-rate', () => {
-  it('the pool refuses it on the reference engine (no model code in pool workers)', async () => {
+  it('the pool refuses it on the reference backend (no model code in pool workers)', async () => {
     const direct = await amplifiedRateReference(phase);
     expect(direct.values.some((v) => Number.isFinite(v))).toBe(true);
     expect(Number.isNaN(direct.values.at(-1)!)).toBe(true);
     const pool = await createLeakagePool({ workers: 2, backend: 'reference', log: () => {} });
     try {
-      await expect(pool.amplifiedRate(phase, { chunkPoints: 4 })).rejects.toThrow(/wasm engine only/);
+      await expect(pool.amplifiedRate(phase, { chunkPoints: 4 })).rejects.toThrow(/wasm backend only/);
     } finally {
       await pool.close();
     }
