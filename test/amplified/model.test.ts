@@ -50,6 +50,18 @@ describe('amplified public API', () => {
     for (let i = 1; i < w.scan.length; i++) expect(w.scan[i]!.rate).toBeLessThan(w.scan[i - 1]!.rate);
   });
 
+  it('worst case without key at the coarse minimum: no refinement, status no-key', async () => {
+    // phase, 1000 km, rE 0.1: no key from 200 km on (SPEC 3.4); the scan stops at its coarse grid
+    const w = await amplified.worstCase({ encoding: 'phase', distance: 1000, leak: 0.1, gridPoints: 6 });
+    expect(w.status).toBe('no-key');
+    expect(w.rate > 0).toBe(false);
+    expect(w.scan.map((s) => s.eveAt)).toEqual([0, 200, 400, 600, 800, 1000]);
+    expect(w.scan.find((s) => s.eveAt === w.eveAt)!.status).toBe('no-key');
+    // the evaluations of every optimisation count, the warm re-optimisation's too
+    const single = await amplified.rate({ encoding: 'phase', distance: 1000, eveAt: 0, leak: 0.1 });
+    expect(w.evaluations).toBeGreaterThan(6 * single.evaluations * 0.5);
+  });
+
   it('rejects bad input with InputError', async () => {
     const ok = { encoding: 'phase' as const, distance: 1000, eveAt: 500, leak: 1e-3, photons: [900], windows: [5, 60] };
     await expect(amplified.rate({ ...ok, eveAt: 1100 })).rejects.toThrow(InputError);

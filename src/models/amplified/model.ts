@@ -151,13 +151,9 @@ export const PN_MAX_PHOTONS = 1e8;
 export function pnFromUnit(u: readonly number[], L: { G1: number; G2: number }, leak: number): { photons: [number, number]; windows: number[] } {
   const p1 = Math.pow(10, 1 + 7 * u[0]!); // 10 .. PN_MAX_PHOTONS
   const p0 = p1 * u[1]!; // 0 .. p1 (on-off keying at u1 = 0)
-  const S = (1 - leak) * (L.G1 - 1) + (L.G2 - 1);
-  const sd = (p: number): number => {
-    const D = (1 - leak) * p;
-    return Math.sqrt(D + S + S * S + 2 * D * S);
-  };
-  const m0 = (1 - leak) * p0 + S;
-  const m1 = (1 - leak) * p1 + S;
+  const { sd, mean } = bobCounts(L, leak);
+  const m0 = mean(p0);
+  const m1 = mean(p1);
   // E0's lower cut from m0 - 10 sd0 to m0 + 3 sd0, E1's upper cut from m1 + 10 sd1 down to m1 - 3 sd1
   // (large-rE optima cut E1 below Bob's mean count: 1000 km, D_AE 950, rE 1e-2; 40,000 km near Bob)
   const lo0 = m0 - sd(p0) * (10 - 13 * u[2]!);
@@ -468,8 +464,10 @@ export interface WorstCase extends AmplifiedRate {
  * Worst case over Eve's position (SPEC 3.4): optimise Lf/L on a coarse grid of span multiples over
  * the whole line (every position on its own, so they can run in parallel), then halve the step
  * around the minimum down to one span, optimising both neighbours warm-started from the current
- * minimum, and re-optimise the minimum warm-started from its neighbours' optima. Every step depends
- * only on the previous steps' results: the same numbers for any `rateMany`.
+ * minimum, and re-optimise the minimum warm-started from its neighbours' optima. A coarse minimum
+ * without key (status no-key) is re-optimised once from its coarse neighbours' optima; still
+ * without key, it is the worst case and the scan stops. Every step depends only on the previous
+ * steps' results: the same numbers for any `rateMany`.
  */
 export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   const distance = check('distance', params.distance, input.distance);
@@ -499,22 +497,41 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   };
   await evalAt(grid, []);
   const argmin = (): number => [...done.entries()].reduce((a, b) => (b[1].rate < a[1].rate ? b : a))[0];
+  // every optimisation's evaluations count, also those of a re-optimisation that found no better value
+  let evaluations = 0;
+  done.forEach((r) => (evaluations += r.evaluations));
+  const reoptimise = async (k: number, warm: number[][]): Promise<void> => {
+    const [res] = await many([{ ...rateBase, eveAt: k * span, optimize: { ...base, warm } }]);
+    evaluations += res!.evaluations;
+    if (res!.rate > done.get(k)!.rate) done.set(k, res!);
+  };
+  const optimaAt = (ks: number[]): number[][] => ks.map((x) => done.get(x)?.u).filter((x): x is number[] => !!x);
   if (input.refine !== false) {
+    // no key found at the coarse minimum: one re-optimisation there, warm-started from its coarse
+    // neighbours' optima; still no key, that position is the worst case (no rate is lower than
+    // none; the refinement would only place where the key vanishes) and the scan stops
+    const k0 = argmin();
+    if (done.get(k0)!.status === 'no-key') {
+      const warms = optimaAt([k0 - step, k0 + step]);
+      if (warms.length > 0) await reoptimise(k0, warms);
+      if (done.get(argmin())!.status === 'no-key') step = 0;
+    }
     while (step > 1) {
       step = Math.ceil(step / 2);
       const k = argmin();
-      await evalAt([k - step, k + step], [done.get(k)!.u!].filter(Boolean));
+      const before = done.size;
+      await evalAt([k - step, k + step], optimaAt([k]));
+      [...done.values()].slice(before).forEach((r) => (evaluations += r.evaluations));
     }
     // final re-optimisation at the minimum, warm-started from its neighbours' optima
-    const k = argmin();
-    const warms = [k - 1, k, k + 1].map((x) => done.get(x)?.u).filter((x): x is number[] => !!x);
-    const [res] = await many([{ ...rateBase, eveAt: k * span, optimize: { ...base, warm: warms } }]);
+    if (step === 1) {
+      const k = argmin();
+      await reoptimise(k, optimaAt([k - 1, k, k + 1]));
+    }
     onProgress?.(total, total);
-    if (res!.rate > done.get(k)!.rate) done.set(k, res!);
   }
   const kmin = argmin();
   const worst = done.get(kmin)!;
-  const evaluations = [...done.values()].reduce((s, x) => s + x.evaluations, 0);
   const scan = [...done.entries()].sort((a, b) => a[0] - b[0]).map(([k, r]) => ({ eveAt: k * span, rate: r.rate, status: r.status }));
   return { ...worst, eveAt: kmin * span, evaluations, scan };
 }
