@@ -137,8 +137,9 @@ export const amplifiedSearchShape = {
   warm: ranged(z.array(z.array(z.number().finite())).max(1000), 'warm starts: up to 1000 arrays of unit-box coordinates').optional(),
   familyStarts: ranged(z.number().int().min(0).max(1000), 'integer in [0, 1000] (photon number: starts from the best physics-informed families)').optional(),
   differences: ranged(z.enum(['forward', 'central']), "'forward' | 'central'").optional(),
+  sameStart: ranged(z.number().min(0).max(1), 'number in [0, 1] (starts this close in every box coordinate are one)').optional(),
 };
-const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm, familyStarts, differences}').optional();
+const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm, familyStarts, differences, sameStart}').optional();
 const common = {
   encoding: anyValue, distance: anyValue, span: anyValue, loss: anyValue, method: anyValue,
   optimize: optimizeSchema, evaluate: fn.optional(), backend: anyValue, evaluator: anyValue, runStarts: fn.optional(),

@@ -52,10 +52,12 @@ describe('maximizeBox status', () => {
   it('a repeated start is searched once: its copy is no second agreeing start', () => {
     const f = batch(bowl([0.3, 0.6]));
     const w = [0.5, 0.5];
-    const r = maximizeBox(2, f, { samples: 0, warm: [w, [...w], [...w]] });
+    // a copy and a start within 2 % of the box in every coordinate (no independent evidence either)
+    const r = maximizeBox(2, f, { samples: 0, warm: [w, [...w], [0.51, 0.49]], sameStart: 0.02 });
     // one search from the warm start, then the basin confirmation from a displaced point
     expect(r.starts.length).toBe(2);
     expect(r.starts[1]!.u0).not.toEqual(w);
+    expect(r.starts[1]!.u0).not.toEqual([0.51, 0.49]);
     expect(r.status).toBe('optimum');
     for (const differences of ['forward', 'central'] as const) {
       const d = maximizeBox(2, f, { samples: 0, warm: [w], differences });

@@ -304,8 +304,9 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
 /** Default search budgets per encoding. */
 export function defaultSearch(enc: Encoding): Required<Omit<SearchOptions, 'warm'>> {
   return enc === 'phase'
-    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, local: 'nelder-mead', familyStarts: 0, differences: 'central' }
-    : { samples: 48, starts: 1, maxIter: 200, ftol: 1e-12, gtol: 1e-4, agree: 1e-6, seed: 12345, local: 'lbfgs', familyStarts: 3, differences: 'forward' };
+    ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, local: 'nelder-mead', familyStarts: 0, differences: 'central', sameStart: 1e-9 }
+    // sameStart 0.02: over the best-known table 8 % fewer evaluations, every optimum and status unchanged
+    : { samples: 48, starts: 1, maxIter: 200, ftol: 1e-12, gtol: 1e-4, agree: 1e-6, seed: 12345, local: 'lbfgs', familyStarts: 3, differences: 'forward', sameStart: 0.02 };
 }
 
 /**

@@ -52,6 +52,8 @@ export interface SearchOptions {
   /** finite differences of the local searches' gradients: 'forward' (dim points; central once the
    *  KKT test holds on them) or 'central' (2 dim points) throughout */
   differences?: 'forward' | 'central';
+  /** starts closer than this in every box coordinate are one start (default 1e-9: only copies) */
+  sameStart?: number;
   /** local search method */
   local?: 'lbfgs' | 'nelder-mead';
 }
@@ -205,10 +207,12 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
     bests.map((b, i) => [b, i] as const).sort((x, y) => y[0][0] - x[0][0] || x[1] - y[1]).slice(0, opts.familyStarts ?? 3).forEach(([b]) => startPts.push(b[1]));
   }
   if (startPts.length === 0) startPts.push(new Array<number>(dim).fill(0.5));
-  // one local search per distinct start: a repeated start would end at the same point and count as
-  // a second agreeing start although it is no independent evidence
+  // one local search per distinct start: a start within `sameStart` of an earlier one (e.g. a
+  // variant next to a family's best point) ends at the same point and would count as a second
+  // agreeing start although it is no independent evidence
+  const same = opts.sameStart ?? 1e-9;
   for (let i = startPts.length - 1; i > 0; i--) {
-    if (startPts.slice(0, i).some((p) => p.every((x, j) => Math.abs(x - startPts[i]![j]!) <= 1e-9))) startPts.splice(i, 1);
+    if (startPts.slice(0, i).some((p) => p.every((x, j) => Math.abs(x - startPts[i]![j]!) <= same))) startPts.splice(i, 1);
   }
   const starts: StartResult[] = [];
   let points = c.points;
