@@ -487,20 +487,20 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   grid.push(M);
   const total = grid.length + (input.refine === false ? 0 : 2 * Math.ceil(Math.log2(step + 1)) + 1);
   let count = 0;
+  // every optimisation's evaluations count, also those of a re-optimisation that found no better value
+  let evaluations = 0;
   const evalAt = async (ks: number[], warm: number[][]): Promise<void> => {
     const todo = [...new Set(ks)].filter((k) => k >= 0 && k <= M && !done.has(k));
     if (todo.length === 0) return;
     const res = await many(todo.map((k) => ({ ...rateBase, eveAt: k * span, optimize: warm.length ? { ...base, warm, samples: light } : base })));
     todo.forEach((k, i) => {
       done.set(k, res[i]!);
+      evaluations += res[i]!.evaluations;
       onProgress?.(++count, total);
     });
   };
   await evalAt(grid, []);
   const argmin = (): number => [...done.entries()].reduce((a, b) => (b[1].rate < a[1].rate ? b : a))[0];
-  // every optimisation's evaluations count, also those of a re-optimisation that found no better value
-  let evaluations = 0;
-  done.forEach((r) => (evaluations += r.evaluations));
   const reoptimise = async (k: number, warm: number[][]): Promise<void> => {
     const [res] = await many([{ ...rateBase, eveAt: k * span, optimize: { ...base, warm } }]);
     evaluations += res!.evaluations;
@@ -520,9 +520,7 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
     while (step > 1) {
       step = Math.ceil(step / 2);
       const k = argmin();
-      const before = done.size;
       await evalAt([k - step, k + step], optimaAt([k]));
-      [...done.values()].slice(before).forEach((r) => (evaluations += r.evaluations));
     }
     // final re-optimisation at the minimum, warm-started from its neighbours' optima
     if (step === 1) {
