@@ -62,6 +62,21 @@ describe('amplified public API', () => {
     expect(w.evaluations).toBeGreaterThan(6 * single.evaluations * 0.5);
   });
 
+  it('worst case without key at the first and middle positions: the scan stops there', async () => {
+    // phase, 1000 km, rE 0.3: no key anywhere; the coarse grid's first (0) and middle (400 km)
+    // positions say no-key, so no other position is optimised
+    const w = await amplified.worstCase({ encoding: 'phase', distance: 1000, leak: 0.3, gridPoints: 6 });
+    expect(w.status).toBe('no-key');
+    expect(w.rate > 0).toBe(false);
+    expect(w.scan.map((s) => [s.eveAt, s.status])).toEqual([[0, 'no-key'], [400, 'no-key']]);
+    const at = await Promise.all([0, 400].map((eveAt) => amplified.rate({ encoding: 'phase', distance: 1000, eveAt, leak: 0.3 })));
+    expect(w.evaluations).toBe(at[0]!.evaluations + at[1]!.evaluations);
+    expect(w.rate).toBe(Math.min(at[0]!.rate, at[1]!.rate));
+    // without refinement the whole coarse grid is scanned
+    const flat = await amplified.worstCase({ encoding: 'phase', distance: 1000, leak: 0.3, gridPoints: 6, refine: false });
+    expect(flat.scan.map((s) => s.eveAt)).toEqual([0, 200, 400, 600, 800, 1000]);
+  });
+
   it('rejects bad input with InputError', async () => {
     const ok = { encoding: 'phase' as const, distance: 1000, eveAt: 500, leak: 1e-3, photons: [900], windows: [5, 60] };
     await expect(amplified.rate({ ...ok, eveAt: 1100 })).rejects.toThrow(InputError);

@@ -6,7 +6,7 @@
  * a search stopped by its iteration cap is 'not-converged', and NaN points are counted.
  */
 import { describe, expect, it } from 'vitest';
-import { maximizeBox } from '../../src/models/amplified/optimize.js';
+import { maximizeBox, searchFrom } from '../../src/models/amplified/optimize.js';
 import { rate } from '../../src/models/amplified/index.js';
 import { createEvaluator } from '../../src/runtime/evaluator.js';
 import { AMPLIFIED_KERNELS } from '../../src/models/amplified/model.js';
@@ -48,6 +48,19 @@ describe('maximizeBox status', () => {
     const r = maximizeBox(3, batch(bowl([0.31, 0.62, 0.47])), { samples: 2, starts: 1, maxIter: 1 });
     expect(r.status).toBe('not-converged');
     expect(r.converged).toBe(false);
+  });
+  it('a search creeping along a curved valley stops as stall with the stall option, never as optimum', () => {
+    // ascent 1e-3 per box unit along a narrow sine valley: the iterations gain ~1e-8 each
+    const f = batch((u) => 1 + 1e-3 * u[0]! - 1e3 * (u[1]! - 0.5 - 0.3 * Math.sin(6 * u[0]!)) ** 2);
+    const u0 = [0.05, 0.5 + 0.3 * Math.sin(0.3)];
+    const crawl = searchFrom(f, { maxIter: 400, differences: 'forward' }, u0);
+    expect(crawl.result.stopped).toBe('maxIter');
+    const stopped = searchFrom(f, { maxIter: 400, differences: 'forward', stall: 3e-6 }, u0);
+    expect(stopped.result.stopped).toBe('stall');
+    expect(stopped.result.iterations).toBeLessThan(20);
+    expect(stopped.points).toBeLessThan(crawl.points / 10);
+    const r = maximizeBox(2, f, { samples: 0, warm: [u0], maxIter: 400, differences: 'forward', stall: 3e-6 });
+    expect(r.status).toBe('not-converged');
   });
   it('a repeated start is searched once: its copy is no second agreeing start', () => {
     const f = batch(bowl([0.3, 0.6]));

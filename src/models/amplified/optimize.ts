@@ -23,6 +23,8 @@
  *    is run from the best point displaced by 5 % of the box in a seeded random direction);
  *  - 'not-converged': anything else. `converged` is exactly status === 'optimum'.
  * NaN objective values are infeasible points (never a best point) and are counted (`nanEvents`).
+ * With `stall`, a gradient search whose value gained less than stall max(|f|, 1e-4) over its last
+ * 10 iterations stops ('stall' stop: it creeps along a flat valley; its value still competes).
  * A gradient search still without a key (f <= 0) after 25 iterations stops ('no-key' stop): in a
  * region without key Lf/L creeps towards 0 from below as p_check -> 0 and would take every
  * iteration of the budget at the costliest points (large rE).
@@ -56,6 +58,9 @@ export interface SearchOptions {
   sameStart?: number;
   /** local search method */
   local?: 'lbfgs' | 'nelder-mead';
+  /** stop a gradient search whose value gained less than this (relative) over its last
+   *  STALL_WINDOW iterations ('stall' stop; 0: never) */
+  stall?: number;
 }
 
 export interface StartResult {
@@ -63,7 +68,7 @@ export interface StartResult {
   u: number[];
   value: number;
   iterations: number;
-  stopped: 'gradient' | 'ftol' | 'maxIter' | 'linesearch' | 'simplex' | 'no-key';
+  stopped: 'gradient' | 'ftol' | 'stall' | 'maxIter' | 'linesearch' | 'simplex' | 'no-key';
   kkt: boolean;
 }
 
@@ -91,6 +96,8 @@ export interface BoxLimits {
 
 const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
 const FD_STEP = 1e-5;
+/** Iterations over which SearchOptions.stall measures a gradient search's gain. */
+const STALL_WINDOW = 10;
 /** Iterations after which a local search that has found no key (f <= 0) stops. */
 const NO_KEY_ITERATIONS = 25;
 
@@ -136,7 +143,7 @@ export type RunStarts = (starts: number[][]) => Promise<StartOutcome[]>;
 
 /** Options of one local search (the search-wide ones of maximizeBox that it uses). */
 function localOptions(opts: SearchOptions) {
-  return { maxIter: opts.maxIter ?? 200, ftol: opts.ftol ?? 1e-12, gtol: opts.gtol ?? 1e-4, local: opts.local ?? 'lbfgs', forward: (opts.differences ?? 'central') === 'forward' };
+  return { maxIter: opts.maxIter ?? 200, ftol: opts.ftol ?? 1e-12, gtol: opts.gtol ?? 1e-4, local: opts.local ?? 'lbfgs', forward: (opts.differences ?? 'central') === 'forward', stall: opts.stall ?? 0 };
 }
 
 /** Batch evaluation with its point and NaN counts (NaN = infeasible: -Infinity to the search). */
@@ -157,12 +164,12 @@ function counted(f: (us: number[][]) => number[]) {
 
 /** The local search of maximizeBox from one start point `s0` (deterministic: the same on any thread). */
 export function searchFrom(f: (us: number[][]) => number[], opts: SearchOptions, s0: number[]): StartOutcome {
-  const { maxIter, ftol, gtol, local, forward } = localOptions(opts);
+  const { maxIter, ftol, gtol, local, forward, stall } = localOptions(opts);
   const c = counted(f);
-  let r = local === 'lbfgs' ? lbfgsb(s0, c.evalMany, maxIter, ftol, gtol, forward) : nelderMead(s0, c.evalMany, maxIter, ftol);
+  let r = local === 'lbfgs' ? lbfgsb(s0, c.evalMany, maxIter, ftol, gtol, forward, stall) : nelderMead(s0, c.evalMany, maxIter, ftol);
   if (local === 'nelder-mead' && Number.isFinite(r.value)) {
     // polish the simplex's point with the gradient method (the simplex stops on its spread)
-    const p = lbfgsb(r.u, c.evalMany, maxIter, ftol, gtol, forward);
+    const p = lbfgsb(r.u, c.evalMany, maxIter, ftol, gtol, forward, stall);
     if (p.value >= r.value) r = { ...p, iterations: r.iterations + p.iterations };
   }
   return { result: { u0: s0, ...r }, points: c.points, nanEvents: c.nanEvents };
@@ -349,6 +356,7 @@ function lbfgsb(
   ftol: number,
   gtol: number,
   forward: boolean,
+  stall = 0,
 ): Omit<StartResult, 'u0'> {
   const dim = x0.length;
   let x = x0.map(clamp01);
@@ -361,6 +369,7 @@ function lbfgsb(
   const S: number[][] = [];
   const Y: number[][] = [];
   let small = 0;
+  const history: number[] = [fx];
   let stopped: StartResult['stopped'] = 'maxIter';
   let it = 0;
   for (; it < maxIter; it++) {
@@ -452,6 +461,12 @@ function lbfgsb(
     g = gn;
     if (small >= 2) {
       stopped = 'ftol';
+      break;
+    }
+    history.push(fx);
+    const back = history.length - 1 - STALL_WINDOW;
+    if (stall > 0 && back >= 0 && fx - history[back]! <= stall * Math.max(Math.abs(fx), 1e-4)) {
+      stopped = 'stall';
       break;
     }
     // no key after NO_KEY_ITERATIONS: the search is climbing towards the p_check -> 0 limit of a
