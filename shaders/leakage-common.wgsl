@@ -3,17 +3,16 @@
 // leakage-grid-screen.wgsl by src/backends/webgpu/index.ts (pipeline()). Plain f32; screen only (SPEC 4).
 override D: u32 = 2u;        // local dimension d
 override NP: u32 = 2u;       // parties N
-override NN: u32 = 4u;       // n = d^N (<= 9)
+override NN: u32 = 4u;       // n = d^N (<= MAXN)
 override JOINT: bool = true; // 'joint' (F = P*I, Eq. 27) or 'conditional' (F = I)
-const MAXN: u32 = 9u;
-const MAXM: u32 = 6u;        // N*d <= 6 whenever d^N <= 9
+const MAXN: u32 = 32u;       // d^N <= 32: (2,2..5), (3,2), (3,3), (4,2), (5,2)
+const MAXM: u32 = 10u;       // N*d <= 10 whenever d^N <= 32 and N >= 2
 
 fn xlog2x(x: f32) -> f32 { return select(0.0, x * log2(x), x > 0.0); }
 
 // w_a = gamma_a A_a + B_a; P I = sum w log w - sum_i sum_k m log m + (N-1) P log P (bits).
-fn objective_f32(w: ptr<function, array<f32, 9>>) -> f32 {
-  var marg: array<f32, 6>;
-  for (var j = 0u; j < MAXM; j++) { marg[j] = 0.0; }
+fn objective_f32(w: ptr<function, array<f32, MAXN>>) -> f32 {
+  var marg: array<f32, MAXM>; // zero-initialised (WGSL function-scope variables)
   var P: f32 = 0.0;
   var sj: f32 = 0.0;
   var bad = false;

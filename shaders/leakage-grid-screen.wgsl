@@ -70,9 +70,8 @@ fn workgroup_merge(lid: u32) {
 fn pass1(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let prob = wid.y;
   let c0 = prob * 2u * NN;
-  var A: array<f32, 9>;
-  var B: array<f32, 9>;
-  for (var a = 0u; a < MAXN; a++) { A[a] = 0.0; B[a] = 0.0; }
+  var A: array<f32, MAXN>; // zero-initialised; entries >= NN are never read
+  var B: array<f32, MAXN>;
   for (var a = 0u; a < NN; a++) { A[a] = coef[c0 + a]; B[a] = coef[c0 + NN + a]; }
   var bv: array<f32, 8>;
   var bi: array<u32, 8>;
@@ -90,9 +89,8 @@ fn pass1(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
       dig[a] = t % prm.G;
     }
     let end = min(start + PPT, prm.chunkCount);
-    var w: array<f32, 9>;
+    var w: array<f32, MAXN>; // entries >= NN stay 0 (never read)
     for (var c = start; c < end; c++) {
-      for (var a = 0u; a < MAXN; a++) { w[a] = 0.0; }
       for (var a = 0u; a < NN; a++) { w[a] = f32(dig[a]) * prm.step * A[a] + B[a]; }
       let F = objective_f32(&w);
       insert(&bv, &bi, F, c);

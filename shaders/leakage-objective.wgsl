@@ -14,8 +14,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (i >= prm.count) { return; }
   let pt = prm.offset + i;
   let c0 = problemOf[pt] * 2u * NN;
-  var w: array<f32, 9>;
-  for (var a = 0u; a < MAXN; a++) { w[a] = 0.0; }
+  var w: array<f32, MAXN>; // zero-initialised; entries >= NN are never read
   for (var a = 0u; a < NN; a++) { w[a] = gammas[pt * NN + a] * coef[c0 + a] + coef[c0 + NN + a]; }
   outv[i] = objective_f32(&w);
 }

@@ -59,6 +59,9 @@ describe.skipIf(!be)('webgpu backend (Dawn)', () => {
     [2, 2],
     [2, 3],
     [3, 2],
+    [2, 5],
+    [3, 3],
+    [5, 2],
   ] as const) {
     for (const objective of ['joint', 'conditional'] as const) {
       it(`leakage-objective f32 within the derived budget of the f64 reference (d=${d}, N=${N}, ${objective})`, async () => {

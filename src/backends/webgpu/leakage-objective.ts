@@ -7,9 +7,12 @@ import { UnsupportedKernelError, throwIfAborted } from '../kernels.js';
 import { checkBatchShape, type LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
 import { BU, f32, type GpuContext } from './context.js';
 
+/** Largest d^N of the WGSL objective (shaders/leakage-common.wgsl MAXN). */
+export const WGSL_MAX_OUTCOMES = 32;
+
 export async function runLeakageObjective(ctx: GpuContext, b: LeakageObjectiveBatch, opts2?: RunOptions): Promise<Float64Array> {
   const { n, points } = checkBatchShape(b);
-  if (n > 9) throw new UnsupportedKernelError('webgpu', `leakage-objective with d^N = ${n} > 9`);
+  if (n > WGSL_MAX_OUTCOMES) throw new UnsupportedKernelError('webgpu', `leakage-objective with d^N = ${n} > ${WGSL_MAX_OUTCOMES}`);
   const dev = await ctx.acquire();
   const p = await ctx.pipeline(dev, ['leakage-common.wgsl', 'leakage-objective.wgsl'], 'main', {
     D: b.dim, NP: b.parties, NN: n, JOINT: b.objective === 'joint' ? 1 : 0,
