@@ -139,8 +139,9 @@ export const amplifiedSearchShape = {
   differences: ranged(z.enum(['forward', 'central']), "'forward' | 'central'").optional(),
   sameStart: ranged(z.number().min(0).max(1), 'number in [0, 1] (starts this close in every box coordinate are one)').optional(),
   stall: ranged(z.number().min(0).max(1), 'number in [0, 1] (a local search gaining less over 10 iterations, relative, stops)').optional(),
+  above: ranged(z.number().finite(), "a number (the search stops once Lf/L exceeds it: status 'above', a lower bound)").optional(),
 };
-const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm, familyStarts, differences, sameStart, stall}').optional();
+const optimizeSchema = ranged(z.union([z.boolean(), z.object(amplifiedSearchShape).strict()]), 'true | false | {samples, starts, maxIter, ftol, gtol, agree, local, seed, warm, familyStarts, differences, sameStart, stall, above}').optional();
 const common = {
   encoding: anyValue, distance: anyValue, span: anyValue, loss: anyValue, method: anyValue,
   optimize: optimizeSchema, evaluate: fn.optional(), backend: anyValue, evaluator: anyValue, runStarts: fn.optional(),

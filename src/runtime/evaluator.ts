@@ -61,7 +61,9 @@ const GPU: readonly BackendName[] = ['webgpu', 'gpujs'];
  * "When auto screens on the GPU"): the gamma-grid screen on webgpu overtakes the 2-worker wasm
  * pool between 4e4 and 1.3e5 grid points even on lavapipe (a CPU); the amplified screen never
  * did on lavapipe (48 points: 2.3 s vs 38 ms), and no hardware GPU was at hand to measure it,
- * so 'auto' does not use webgpu for it (a kernel missing here is never auto-screened).
+ * so 'auto' does not use webgpu for it (a kernel missing here is never auto-screened); nor for
+ * 'leakage-objective' as the leakage model's pseudo-random screen (bench/leakage-random-screen.ts:
+ * 0.45-0.66x the pool on lavapipe, unmeasured on hardware).
  */
 export const AUTO_SCREEN_MIN_POINTS: Readonly<Partial<Record<KernelName, number>>> = { [KERNELS.leakageGridScreen]: 2 ** 17 };
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { amplified } from '../../src/index.js';
 import type { BatchEvaluator } from '../../src/models/amplified/index.js';
+import { ABOVE_MARGIN } from '../../src/models/amplified/model.js';
 
 describe('amplified public API', () => {
   it('rate at fixed parameters reports inputs, method, tolerance and diagnostics', async () => {
@@ -47,7 +48,15 @@ describe('amplified public API', () => {
   it('phase worst case: Eve next to Bob (monotone in eveAt, SPEC 3.4 / paper Fig. 1)', async () => {
     const w = await amplified.worstCase({ encoding: 'phase', distance: 500, leak: 1e-3, gridPoints: 6 });
     expect(w.eveAt).toBe(500);
-    for (let i = 1; i < w.scan.length; i++) expect(w.scan[i]!.rate).toBeLessThan(w.scan[i - 1]!.rate);
+    // the positions optimised in full decrease; a search stopped above the running minimum
+    // ('above') reports a lower bound of its optimum, above the minimum
+    const full = w.scan.filter((s) => s.status !== 'above');
+    for (let i = 1; i < full.length; i++) expect(full[i]!.rate).toBeLessThan(full[i - 1]!.rate);
+    for (const s of w.scan.filter((x) => x.status === 'above')) expect(s.rate).toBeGreaterThan(w.rate * (1 + ABOVE_MARGIN));
+    const flat = await amplified.worstCase({ encoding: 'phase', distance: 500, leak: 1e-3, gridPoints: 6, refine: false });
+    expect(flat.scan.every((s) => s.status !== 'above')).toBe(true);
+    // a bound is where a search of the full run stopped early: at most that run's optimum there
+    for (const s of w.scan.filter((x) => x.status === 'above')) expect(s.rate).toBeLessThanOrEqual(flat.scan.find((x) => x.eveAt === s.eveAt)?.rate ?? Infinity);
   });
 
   it('worst case without key at the coarse minimum: no refinement, status no-key', async () => {
@@ -75,6 +84,38 @@ describe('amplified public API', () => {
     // without refinement the whole coarse grid is scanned
     const flat = await amplified.worstCase({ encoding: 'phase', distance: 1000, leak: 0.3, gridPoints: 6, refine: false });
     expect(flat.scan.map((s) => s.eveAt)).toEqual([0, 200, 400, 600, 800, 1000]);
+  });
+
+  it('worst case: positions above the running minimum stop early, and a raised minimum re-opens them', async () => {
+    // synthetic optimiser (rateMany): true Lf/L 0.5 + 0.01 |k - 6| at position k (span 50 km), the
+    // minimum's cold optimisation falls short (0.3, not-converged) and a warm one finds 0.5; a search
+    // with a bound `above` below the true value stops at a lower bound half-way between them
+    const truth = (k: number): number => 0.5 + 0.01 * Math.abs(k - 6);
+    const calls: { k: number; above?: number; warm: boolean }[] = [];
+    const rateMany = async (inputs: { eveAt: number; optimize?: unknown }[]) => inputs.map((i) => {
+      const k = i.eveAt / 50;
+      const o = (i.optimize ?? {}) as { above?: number; warm?: number[][] };
+      calls.push({ k, above: o.above, warm: !!o.warm });
+      const t = k === 6 && !o.warm ? 0.3 : truth(k);
+      const above = o.above !== undefined && t > o.above;
+      return { rate: above ? (o.above! + t) / 2 : t, status: above ? 'above' : k === 6 && !o.warm ? 'not-converged' : 'optimum', evaluations: above ? 10 : 100, u: [k / 10], params: { eveAt: i.eveAt } };
+    }) as never;
+    const w = await amplified.worstCase({ encoding: 'photon-number', distance: 500, leak: 1e-3, gridPoints: 6, rateMany });
+    expect(w.eveAt).toBe(300);
+    expect(w.rate).toBe(0.5);
+    expect(w.status).toBe('optimum');
+    // the first and middle positions are optimised in full; the others with the bound
+    expect(calls.filter((c) => c.k === 0 || c.k === 4).every((c) => c.above === undefined)).toBe(true);
+    expect(calls.find((c) => c.k === 2)!.above).toBeCloseTo(0.52 * (1 + ABOVE_MARGIN), 12);
+    // 250 and 350 km stopped above the cold 0.3 (as ~0.405), below the re-optimised 0.5: optimised again in full
+    expect(calls.filter((c) => c.k === 5).map((c) => c.above === undefined)).toEqual([false, true]);
+    for (const s of w.scan) {
+      if (s.status === 'above') {
+        expect(s.rate).toBeGreaterThan(w.rate); // a lower bound above the minimum
+        expect(s.rate).toBeLessThan(truth(s.eveAt / 50)); // ... of a larger optimum
+      } else expect(s.rate).toBe(truth(s.eveAt / 50));
+    }
+    expect(w.scan.filter((s) => s.status === 'above').map((s) => s.eveAt)).toEqual([100, 500]);
   });
 
   it('rejects bad input with InputError', async () => {

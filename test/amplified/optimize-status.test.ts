@@ -62,6 +62,29 @@ describe('maximizeBox status', () => {
     const r = maximizeBox(2, f, { samples: 0, warm: [u0], maxIter: 400, differences: 'forward', stall: 3e-6 });
     expect(r.status).toBe('not-converged');
   });
+  it('above: the search stops at the first value above the bound (a lower bound, never an optimum)', () => {
+    const f = batch(bowl([0.3, 0.6, 0.45]));
+    const full = maximizeBox(3, f, { samples: 16, starts: 3 });
+    const cut = maximizeBox(3, f, { samples: 16, starts: 3, above: 0.99 });
+    expect(cut.status).toBe('above');
+    expect(cut.converged).toBe(false);
+    expect(cut.value).toBeGreaterThan(0.99);
+    expect(cut.value).toBeLessThanOrEqual(full.value);
+    expect(cut.points).toBeLessThan(full.points);
+    // a bound the screen already exceeds: no local search
+    const screen = maximizeBox(3, f, { samples: 16, starts: 3, above: 0 });
+    expect(screen.status).toBe('above');
+    expect(screen.starts).toEqual([]);
+    expect(screen.points).toBe(16);
+    // a bound above the maximum changes nothing
+    const over = maximizeBox(3, f, { samples: 16, starts: 3, above: 2 });
+    expect(over.status).toBe('optimum');
+    expect(over.value).toBe(full.value);
+    // the simplex (phase encoding) stops the same way
+    const nm = maximizeBox(3, f, { samples: 4, starts: 1, local: 'nelder-mead', above: 0.999 });
+    expect(nm.status).toBe('above');
+    expect(nm.starts[0]!.stopped).toBe('above');
+  });
   it('a repeated start is searched once: its copy is no second agreeing start', () => {
     const f = batch(bowl([0.3, 0.6]));
     const w = [0.5, 0.5];

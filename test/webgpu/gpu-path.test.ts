@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openWebgpu } from './gate.js';
 import { keyrateAsync, tmp, type Run } from '../hard-inputs/helpers.js';
 import { AUTO_SCREEN_MIN_POINTS, createEvaluator } from '../../src/runtime/evaluator.js';
-import { LEAKAGE_KERNELS } from '../../src/models/leakage/index.js';
+import { LEAKAGE_KERNELS, rate as rateLeakage } from '../../src/models/leakage/index.js';
 import { KERNELS } from '../../src/kernels/names.js';
 import { isSoftwareAdapter } from '../../src/backends/webgpu/index.js';
 import type { LeakageGridScreenInput } from '../../src/kernels/leakage-grid-screen/spec.js';
@@ -97,6 +97,26 @@ describe.skipIf(!be)('--backend webgpu: screen in WGSL, refine in f64, the resul
     expect(rc.backend.screen).toBeUndefined();
     // different start ranking (f32), same optimum to the optimiser's agreement tolerance
     expect(Math.abs(rg.rate - rc.rate)).toBeLessThanOrEqual(1e-6 * Math.abs(rc.rate));
+  }, LONG);
+
+  it('leakage rate at d^N = 32 (pseudo-random screen): WGSL f32 ranks, f64 re-evaluates, the same rate as wasm', async () => {
+    // (2, 5): the grid 2^32 is above the screen cap, so Eve's screen is pseudo-random points; on
+    // webgpu the leakage-objective kernel ranks them in f32, the best 64 per problem are redone in f64
+    const input = { dim: 2, parties: 5, leakage: 0.1, visibility: 0.9, settings: Array.from({ length: 5 }, () => ({ basis: 'computational' as const })), eve: { maxScreen: 4096 } };
+    const gpu = await createEvaluator(LEAKAGE_KERNELS, { backend: 'webgpu', log: () => {} });
+    const cpu = await createEvaluator(LEAKAGE_KERNELS, { backend: 'wasm', workers: 1, log: () => {} });
+    try {
+      const g = await rateLeakage({ ...input, evaluator: gpu });
+      const c = await rateLeakage({ ...input, evaluator: cpu });
+      expect(g.backends).toEqual({ screen: 'webgpu', refine: expect.stringMatching(/^wasm-(simd|scalar)$/) });
+      expect(c.backends).toBeUndefined();
+      expect(Math.abs(g.rate - c.rate)).toBeLessThanOrEqual(1e-9);
+      expect(g.status).toBe(c.status);
+      expect(g.evaluations).toBe(c.evaluations - (4096 - 64)); // one problem: 4096 f64 screen points -> the best 64
+    } finally {
+      await gpu.close();
+      await cpu.close();
+    }
   }, LONG);
 
   it('a leakage sweep on webgpu: rows name both backends, exit 0', async () => {

@@ -4,11 +4,11 @@
  */
 import type { RunOptions } from '../backend.js';
 import { UnsupportedKernelError, throwIfAborted } from '../kernels.js';
-import { checkBatchShape, type LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
+import { SCREEN_MAX_OUTCOMES, checkBatchShape, type LeakageObjectiveBatch } from '../../kernels/leakage-objective/spec.js';
 import { BU, f32, type GpuContext } from './context.js';
 
-/** Largest d^N of the WGSL objective (shaders/leakage-common.wgsl MAXN). */
-export const WGSL_MAX_OUTCOMES = 32;
+/** Largest d^N of the WGSL objective (shaders/leakage-common.wgsl MAXN = the spec's screening limit). */
+export const WGSL_MAX_OUTCOMES = SCREEN_MAX_OUTCOMES;
 
 export async function runLeakageObjective(ctx: GpuContext, b: LeakageObjectiveBatch, opts2?: RunOptions): Promise<Float64Array> {
   const { n, points } = checkBatchShape(b);

@@ -18,6 +18,12 @@
  */
 export type Objective = 'joint' | 'conditional';
 
+/**
+ * Largest d^N of the kernel at screening precision (f32, the WGSL twin: shaders/leakage-common.wgsl
+ * MAXN); f64 backends have no limit. A screening backend refuses larger batches.
+ */
+export const SCREEN_MAX_OUTCOMES = 32;
+
 export interface LeakageObjectiveBatch {
   /** Local dimension d >= 2 (homogeneous over the batch). */
   dim: number;

@@ -112,7 +112,7 @@ export interface AmplifiedRate {
   evaluations: number;
   innerEvaluations: number;
   optimized: boolean;
-  /** optimised: 'optimum' | 'not-converged' | 'at-bound' | 'no-key' (src/models/amplified/optimize.ts);
+  /** optimised: 'optimum' | 'not-converged' | 'at-bound' | 'no-key' | 'above' (with the search option above; src/models/amplified/optimize.ts);
    *  'fixed' for given photons/windows */
   status: OptimumStatus | 'fixed';
   /** status === 'optimum' */
@@ -302,7 +302,7 @@ export async function rate(input: RateInput): Promise<AmplifiedRate> {
 }
 
 /** Default search budgets per encoding. */
-export function defaultSearch(enc: Encoding): Required<Omit<SearchOptions, 'warm'>> {
+export function defaultSearch(enc: Encoding): Required<Omit<SearchOptions, 'warm' | 'above'>> {
   return enc === 'phase'
     ? { samples: 2000, starts: 6, maxIter: 600, ftol: 1e-12, gtol: 1e-6, agree: 1e-6, seed: 12345, local: 'nelder-mead', familyStarts: 0, differences: 'central', sameStart: 1e-9, stall: 0 }
     // sameStart 0.02: over the best-known table 8 % fewer evaluations, every optimum and status
@@ -470,9 +470,19 @@ export interface WorstCase extends AmplifiedRate {
  * without key (status no-key) is re-optimised once from its coarse neighbours' optima; still
  * without key, it is the worst case and the scan stops. With refinement, the grid's first and
  * middle positions are optimised first: no key at both, the worst case has none (no position can
- * give a lower rate than none) and the scan stops there. Every step depends only on the previous
- * steps' results: the same numbers for any `rateMany`.
+ * give a lower rate than none) and the scan stops there. After those two, a position's search
+ * stops once it exceeds the running minimum (with a key) by ABOVE_MARGIN (status 'above': a lower
+ * bound of its optimum, so it is not the worst case); a position whose bound a re-optimisation of
+ * the minimum has overtaken is optimised again in full, so the minimum is always a full optimum.
+ * Every step depends only on the previous steps' results: the same numbers for any `rateMany`.
  */
+/**
+ * Relative margin over the running minimum above which a worst-case position's search stops
+ * (1e-5: at 1000 km, r_E 1e-6 the positions' optima lie within 4e-4 of each other; a final
+ * re-optimisation that raises the minimum by more re-opens the positions it overtakes).
+ */
+export const ABOVE_MARGIN = 1e-5;
+
 export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   const distance = check('distance', params.distance, input.distance);
   const span = check('span', params.span, input.span ?? 50);
@@ -482,7 +492,8 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   let step = Math.max(1, Math.ceil(M / (gridPoints - 1)));
   const { gridPoints: _g, refine: _r, onProgress, rateMany, ...rateBase } = input;
   const many = rateMany ?? sequentialRates;
-  const base = typeof input.optimize === 'object' ? input.optimize : {};
+  // `above` is the scan's own (ABOVE_MARGIN below)
+  const { above: _a, ...base }: SearchOptions = typeof input.optimize === 'object' ? input.optimize : {};
   const refineOn = input.refine !== false;
   const light = Math.max(8, Math.floor((base.samples ?? defaultSearch(input.encoding).samples) / 4));
   const done = new Map<number, AmplifiedRate>();
@@ -493,28 +504,46 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
   let count = 0;
   // every optimisation's evaluations count, also those of a re-optimisation that found no better value
   let evaluations = 0;
-  const evalAt = async (ks: number[], warm: number[][]): Promise<void> => {
-    const todo = [...new Set(ks)].filter((k) => k >= 0 && k <= M && !done.has(k));
+  const argmin = (): number => [...done.entries()].reduce((a, b) => (b[1].rate < a[1].rate ? b : a))[0];
+  // a position's search stops once it exceeds the running minimum by ABOVE_MARGIN (status 'above':
+  // its optimum is at least that, so it is not the worst case); none while the minimum has no key
+  const bound = (): { above?: number } => {
+    if (done.size === 0) return {};
+    const m = done.get(argmin())!.rate;
+    return m > 0 ? { above: m * (1 + ABOVE_MARGIN) } : {};
+  };
+  const evalAt = async (ks: number[], warm: number[][], prune = true): Promise<void> => {
+    const todo = [...new Set(ks)].filter((k) => k >= 0 && k <= M && (!done.has(k) || (!prune && done.get(k)!.status === 'above')));
     if (todo.length === 0) return;
-    const res = await many(todo.map((k) => ({ ...rateBase, eveAt: k * span, optimize: warm.length ? { ...base, warm, samples: light } : base })));
+    const cut = prune ? bound() : {};
+    const res = await many(todo.map((k) => ({ ...rateBase, eveAt: k * span, optimize: warm.length ? { ...base, ...cut, warm, samples: light } : { ...base, ...cut } })));
     todo.forEach((k, i) => {
       done.set(k, res[i]!);
       evaluations += res[i]!.evaluations;
-      onProgress?.(++count, total);
+      onProgress?.(Math.min(++count, total), total);
     });
   };
   // first the coarse grid's first and middle positions: if Eve has no key at both (status
   // no-key), the worst case has none and the rest of the grid cannot change that (SPEC 3.4: the
   // minimum over positions is at most any position's rate); otherwise the whole grid as before
   const first = refineOn ? [...new Set([grid[0]!, grid[Math.floor((grid.length - 1) / 2)]!])] : grid;
-  await evalAt(first, []);
+  await evalAt(first, [], false);
   const noKeyFirst = refineOn && first.every((k) => done.get(k)!.status === 'no-key');
-  if (!noKeyFirst) await evalAt(grid, []);
-  const argmin = (): number => [...done.entries()].reduce((a, b) => (b[1].rate < a[1].rate ? b : a))[0];
+  if (!noKeyFirst) await evalAt(grid, [], refineOn);
   const reoptimise = async (k: number, warm: number[][]): Promise<void> => {
     const [res] = await many([{ ...rateBase, eveAt: k * span, optimize: { ...base, warm } }]);
     evaluations += res!.evaluations;
     if (res!.rate > done.get(k)!.rate) done.set(k, res!);
+  };
+  // a position stopped above an earlier minimum that a re-optimisation has since raised past it
+  // could be the worst case: optimised in full (so the minimum is never an 'above' bound)
+  const settle = async (): Promise<void> => {
+    for (;;) {
+      const m = done.get(argmin())!.rate;
+      const open = [...done.entries()].filter(([, r]) => r.status === 'above' && !(r.rate > m)).map(([k]) => k);
+      if (open.length === 0) return;
+      await evalAt(open, [], false);
+    }
   };
   const optimaAt = (ks: number[]): number[][] => ks.map((x) => done.get(x)?.u).filter((x): x is number[] => !!x);
   if (noKeyFirst) {
@@ -528,6 +557,7 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
     if (done.get(k0)!.status === 'no-key') {
       const warms = optimaAt([k0 - step, k0 + step]);
       if (warms.length > 0) await reoptimise(k0, warms);
+      await settle();
       if (done.get(argmin())!.status === 'no-key') step = 0;
     }
     while (step > 1) {
@@ -540,6 +570,7 @@ export async function worstCase(input: WorstCaseInput): Promise<WorstCase> {
       const k = argmin();
       await reoptimise(k, optimaAt([k - 1, k, k + 1]));
     }
+    await settle();
     onProgress?.(total, total);
   }
   const kmin = argmin();

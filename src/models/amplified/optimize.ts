@@ -21,7 +21,10 @@
  *  - 'optimum': the best point passes the KKT test and at least two starts from different initial
  *    points end within `agree` (relative) of its value (when only one did, one confirmation start
  *    is run from the best point displaced by 5 % of the box in a seeded random direction);
- *  - 'not-converged': anything else. `converged` is exactly status === 'optimum'.
+ *  - 'not-converged': anything else. `converged` is exactly status === 'optimum';
+ *  - 'above' (only with `above`): a value above `above` was found (screen, family or local search,
+ *    in that order; the starts then run one after the other and stop there): a lower bound of the
+ *    maximum, no optimum claimed.
  * NaN objective values are infeasible points (never a best point) and are counted (`nanEvents`).
  * With `stall`, a gradient search whose value gained less than stall max(|f|, 1e-4) over its last
  * 10 iterations stops ('stall' stop: it creeps along a flat valley; its value still competes).
@@ -31,7 +34,7 @@
  */
 import { mulberry32 } from '../../util/prng.js';
 
-export type OptimumStatus = 'optimum' | 'not-converged' | 'at-bound' | 'no-key';
+export type OptimumStatus = 'optimum' | 'not-converged' | 'at-bound' | 'no-key' | 'above';
 
 export interface SearchOptions {
   /** screening samples over the whole box */
@@ -61,6 +64,10 @@ export interface SearchOptions {
   /** stop a gradient search whose value gained less than this (relative) over its last
    *  STALL_WINDOW iterations ('stall' stop; 0: never) */
   stall?: number;
+  /** stop once a value exceeds this: the caller needs only a lower bound of the maximum above it
+   *  (the worst case over Eve's position: a position above the running minimum is not the worst
+   *  case); status 'above', the value is a lower bound of the maximum */
+  above?: number;
 }
 
 export interface StartResult {
@@ -68,7 +75,7 @@ export interface StartResult {
   u: number[];
   value: number;
   iterations: number;
-  stopped: 'gradient' | 'ftol' | 'stall' | 'maxIter' | 'linesearch' | 'simplex' | 'no-key';
+  stopped: 'gradient' | 'ftol' | 'stall' | 'maxIter' | 'linesearch' | 'simplex' | 'no-key' | 'above';
   kkt: boolean;
 }
 
@@ -143,7 +150,7 @@ export type RunStarts = (starts: number[][]) => Promise<StartOutcome[]>;
 
 /** Options of one local search (the search-wide ones of maximizeBox that it uses). */
 function localOptions(opts: SearchOptions) {
-  return { maxIter: opts.maxIter ?? 200, ftol: opts.ftol ?? 1e-12, gtol: opts.gtol ?? 1e-4, local: opts.local ?? 'lbfgs', forward: (opts.differences ?? 'central') === 'forward', stall: opts.stall ?? 0 };
+  return { maxIter: opts.maxIter ?? 200, ftol: opts.ftol ?? 1e-12, gtol: opts.gtol ?? 1e-4, local: opts.local ?? 'lbfgs', forward: (opts.differences ?? 'central') === 'forward', stall: opts.stall ?? 0, above: opts.above ?? Infinity };
 }
 
 /** Batch evaluation with its point and NaN counts (NaN = infeasible: -Infinity to the search). */
@@ -164,12 +171,12 @@ function counted(f: (us: number[][]) => number[]) {
 
 /** The local search of maximizeBox from one start point `s0` (deterministic: the same on any thread). */
 export function searchFrom(f: (us: number[][]) => number[], opts: SearchOptions, s0: number[]): StartOutcome {
-  const { maxIter, ftol, gtol, local, forward, stall } = localOptions(opts);
+  const { maxIter, ftol, gtol, local, forward, stall, above } = localOptions(opts);
   const c = counted(f);
-  let r = local === 'lbfgs' ? lbfgsb(s0, c.evalMany, maxIter, ftol, gtol, forward, stall) : nelderMead(s0, c.evalMany, maxIter, ftol);
-  if (local === 'nelder-mead' && Number.isFinite(r.value)) {
+  let r = local === 'lbfgs' ? lbfgsb(s0, c.evalMany, maxIter, ftol, gtol, forward, stall, above) : nelderMead(s0, c.evalMany, maxIter, ftol, above);
+  if (local === 'nelder-mead' && Number.isFinite(r.value) && !(r.value > above)) {
     // polish the simplex's point with the gradient method (the simplex stops on its spread)
-    const p = lbfgsb(r.u, c.evalMany, maxIter, ftol, gtol, forward, stall);
+    const p = lbfgsb(r.u, c.evalMany, maxIter, ftol, gtol, forward, stall, above);
     if (p.value >= r.value) r = { ...p, iterations: r.iterations + p.iterations };
   }
   return { result: { u0: s0, ...r }, points: c.points, nanEvents: c.nanEvents };
@@ -193,7 +200,13 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
   const vals = samples > 0
     ? given && given.length === samples ? given.map((v) => (Number.isFinite(v) ? v : -Infinity)) : c.evalMany(screen)
     : [];
+  const above = opts.above ?? Infinity;
+  // a lower bound above `above` ends the search (status 'above'; no gradient, no optimum claimed)
+  const aboveAt = (u: number[], value: number): SearchResult =>
+    ({ u, value, points: c.points, status: 'above', converged: false, gradient: [], agreeing: 0, starts: [], nanEvents: c.nanEvents });
   const order = vals.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]);
+  // (screen values from a screening backend only rank: only f64 values bound the maximum)
+  if (!given && order.length > 0 && order[0]![0] > above) return aboveAt(screen[order[0]![1]]!, order[0]![0]);
   const startPts: number[][] = [...(opts.warm ?? []).map((w) => w.map(clamp01))];
   const screened = order.slice(0, nStarts).map(([, i]) => screen[i]!);
   startPts.push(...screened);
@@ -210,6 +223,8 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
       bests.push([fv[k + bi]!, g[bi]!]);
       k += g.length;
     }
+    const top = bests.reduce((b, x) => (x[0] > b[0] ? x : b));
+    if (top[0] > above) return aboveAt(top[1], top[0]);
     // the best points of the best families (stable order: ties keep the families' order)
     bests.map((b, i) => [b, i] as const).sort((x, y) => y[0][0] - x[0][0] || x[1] - y[1]).slice(0, opts.familyStarts ?? 3).forEach(([b]) => startPts.push(b[1]));
   }
@@ -231,7 +246,14 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
       nanEvents += o.nanEvents;
     }
   };
-  take(yield startPts);
+  if (Number.isFinite(above)) {
+    // one start after the other, until one exceeds `above` (the same on any placement of the starts)
+    for (const s0 of startPts) {
+      take(yield [s0]);
+      const last = starts[starts.length - 1]!;
+      if (last.value > above) return { u: last.u, value: last.value, points, status: 'above', converged: false, gradient: [], agreeing: 0, starts, nanEvents: nanEvents + c.nanEvents };
+    }
+  } else take(yield startPts);
   const bestOf = (): StartResult => starts.reduce((b, s) => (s.value > b.value ? s : b), starts[0]!);
   const agreeingWith = (b: StartResult): number =>
     starts.filter((s) => Number.isFinite(s.value) && Math.abs(s.value - b.value) <= agree * Math.abs(b.value)).length;
@@ -357,11 +379,13 @@ function lbfgsb(
   gtol: number,
   forward: boolean,
   stall = 0,
+  above = Infinity,
 ): Omit<StartResult, 'u0'> {
   const dim = x0.length;
   let x = x0.map(clamp01);
   let fx = evalMany([x])[0]!;
   if (!Number.isFinite(fx)) return { u: x, value: fx, iterations: 0, stopped: 'linesearch', kkt: false };
+  if (fx > above) return { u: x, value: fx, iterations: 0, stopped: 'above', kkt: false };
   // forward differences until the KKT test first holds, then central ones (see below)
   let central = !forward;
   const grad = (u: readonly number[], fu: number): number[] => (central ? gradient(u, fu, evalMany) : gradientForward(u, fu, evalMany)).g;
@@ -459,6 +483,10 @@ function lbfgsb(
     x = xn;
     fx = fn;
     g = gn;
+    if (fx > above) {
+      stopped = 'above';
+      break;
+    }
     if (small >= 2) {
       stopped = 'ftol';
       break;
@@ -492,6 +520,7 @@ function nelderMead(
   evalMany: (us: number[][]) => number[],
   maxIter: number,
   ftol: number,
+  above = Infinity,
 ): Omit<StartResult, 'u0'> {
   const dim = x0.length;
   const step = 0.08;
@@ -511,6 +540,10 @@ function nelderMead(
     const F = idx.map((i) => fv[i]!);
     simplex.splice(0, simplex.length, ...S);
     fv = F;
+    if (-fv[0]! > above) {
+      stopped = 'above';
+      break;
+    }
     const spread = Math.abs(fv[dim]! - fv[0]!);
     let size = 0;
     for (let i = 1; i <= dim; i++) for (let j = 0; j < dim; j++) size = Math.max(size, Math.abs(simplex[i]![j]! - simplex[0]![j]!));

@@ -12,7 +12,7 @@ import { check, checkObject, params, ranged } from '../../validate.js';
 import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
 import { leakageObjectiveReference } from '../../kernels/leakage-objective/reference.js';
 import { attackCoefficients, paperGamma, type LeakageModel } from './attack.js';
-import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate, type Screen } from './optimize.js';
+import { defaultGrid, eveMinMany, type EveConvergence, type EveMin, type EveOptions, type EveStatus, type Evaluate, type Screen, type ScreenPoints } from './optimize.js';
 import type { LeakageGridScreenOutput } from '../../kernels/leakage-grid-screen/spec.js';
 import { bigD, entSepCorrelations, measurementUnitary, qOf, separableBound, unitarityDefect, type PartyMeasurement, type Settings } from './state.js';
 import { mulberry32 } from '../../util/prng.js';
@@ -32,7 +32,7 @@ const evaluatorSchema = ranged(
 );
 
 /** The kernels the leakage model runs (handed to createEvaluator, src/runtime/evaluator.ts). */
-export const LEAKAGE_KERNELS: ModelKernels = { model: 'leakage', kernels: [KERNELS.leakageObjective], screens: [KERNELS.leakageGridScreen] };
+export const LEAKAGE_KERNELS: ModelKernels = { model: 'leakage', kernels: [KERNELS.leakageObjective], screens: [KERNELS.leakageGridScreen, KERNELS.leakageObjective] };
 /** The same under the name every model module exports (src/models/registry.ts). */
 export const modelKernels = LEAKAGE_KERNELS;
 const base = {
@@ -354,6 +354,7 @@ export const rateSchema = z.object({
       maxIter: ranged(z.number().int().min(0).max(100_000), 'integer in [0, 100000]').optional(),
       stepTol: ranged(z.number().gt(0), '> 0').optional(),
       valueTol: ranged(z.number().gt(0), '> 0').optional(),
+      maxScreen: ranged(z.number().int().min(16).max(SCREEN_CAP), `integer in [16, ${SCREEN_CAP}] (Eve's pseudo-random screen points per problem when grid^(d^N) exceeds it)`).optional(),
     })
     .strict()
     .optional(),
@@ -413,6 +414,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
   let backend = input.evaluate ? (input.backend ?? 'injected') : 'reference';
   let backendNow = () => backend;
   let screenStage: Screen | undefined;
+  let screenPoints: ScreenPoints | undefined;
   const screenedBy = new Set<string>();
   if (!input.evaluate && input.evaluator) {
     // the result names the backends that computed this point's batches
@@ -423,6 +425,12 @@ export async function rate(input: RateInput): Promise<RateResult> {
     backend = ev.primary;
     screenStage = async (si) => {
       const r = await ev.screen<LeakageGridScreenOutput>(KERNELS.leakageGridScreen, si, { points: (si.coef.length / (2 * dim ** parties)) * si.grid ** (dim ** parties) });
+      if (r) screenedBy.add(r.backend);
+      return r?.value;
+    };
+    // the pseudo-random screen (grid^n above the screen cap) at screening precision
+    screenPoints = async (b) => {
+      const r = await ev.screen<Float64Array>(KERNELS.leakageObjective, b, { points: b.problemOf.length });
       if (r) screenedBy.add(r.backend);
       return r?.value;
     };
@@ -453,7 +461,7 @@ export async function rate(input: RateInput): Promise<RateResult> {
       coef.set(B, n);
       return { coef, extraStarts: L > 0 && q > 0 ? [paperGamma(pEnt, pSep, q, L, model)] : [] };
     });
-    const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve, screenStage);
+    const r = await eveMinMany(dim, parties, problems, objective, evaluate, eve, screenStage, screenPoints);
     evaluations += r.evaluations;
     for (const m of r.mins) nanEvents += m.convergence.nanEvents;
     return r.mins;

@@ -2,7 +2,9 @@
  * Eve's minimisation min_gamma F_x(gamma) over the box [0,1]^(d^N) ([L] App. B Eqs. 25-29) and
  * the honest parties' maximisation over settings x. F is not convex in gamma (SPEC.md 2), so:
  *   1. global screen: the full coarse grid {0, 1/(G-1), ..., 1}^n of every problem, plus extra
- *      starts (the paper's Eq. 16 attack), in ONE batch;
+ *      starts (the paper's Eq. 16 attack), in ONE batch (with a screening backend: its best cells;
+ *      above the grid cap pseudo-random points, ranked at screening precision where there is a
+ *      screening backend and the best of them redone in f64);
  *   2. the `starts` best distinct screen points of each problem are refined by projected
  *      gradient descent (analytic gradient, see below) with a batched multi-step line search:
  *      every iteration evaluates, for every active start of every problem, 4 trial step lengths
@@ -20,7 +22,7 @@
  * the kernel spec) never win a comparison and are counted in `nanEvents`; a problem whose every
  * value is NaN throws.
  */
-import type { LeakageObjectiveBatch, Objective } from '../../kernels/leakage-objective/spec.js';
+import { SCREEN_MAX_OUTCOMES, type LeakageObjectiveBatch, type Objective } from '../../kernels/leakage-objective/spec.js';
 import { MAX_TOP_K, gridDigits, type LeakageGridScreenInput, type LeakageGridScreenOutput } from '../../kernels/leakage-grid-screen/spec.js';
 import { mulberry32 } from '../../util/prng.js';
 
@@ -32,6 +34,30 @@ export type Evaluate = (batch: LeakageObjectiveBatch) => Float64Array | Promise<
  * The screened cells (and the extra starts) are re-evaluated in f64 before anything is chosen.
  */
 export type Screen = (input: LeakageGridScreenInput) => Promise<LeakageGridScreenOutput | undefined>;
+
+/**
+ * An optional screening stage for the pseudo-random screen (grid^n > maxScreen): 'leakage-objective'
+ * on a screening backend (e.g. WGSL f32 on webgpu, d^N <= SCREEN_MAX_OUTCOMES); undefined = f64
+ * through `evaluate`. Its values only rank: the best SCREEN_RECHECK_PER_START x starts points of
+ * each problem are re-evaluated in f64 and the starts are chosen from those f64 values.
+ */
+export type ScreenPoints = (batch: LeakageObjectiveBatch) => Promise<Float64Array | undefined>;
+
+/** Points per problem of a screening-precision random screen re-evaluated in f64 (per start: 16). */
+export const SCREEN_RECHECK_PER_START = 16;
+
+/**
+ * Indices of the k smallest values (NaN last; ties by index: the first k of a stable sort) without
+ * sorting every index: the k-th smallest value by a typed-array sort, then the indices at or below it.
+ */
+export function smallest(v: Float64Array, k: number): number[] {
+  const key = (x: number): number => (Number.isNaN(x) ? Infinity : x);
+  if (k <= 0 || v.length === 0) return [];
+  const thr = Float64Array.from(v, key).sort()[Math.min(k, v.length) - 1]!;
+  const low: number[] = [];
+  for (let i = 0; i < v.length; i++) if (key(v[i]!) <= thr) low.push(i);
+  return low.sort((x, y) => key(v[x]!) - key(v[y]!) || x - y).slice(0, k);
+}
 
 export interface EveOptions {
   /** Grid points per gamma coordinate in the screen (default: 6 for n <= 4, 3 for n <= 9, 2 above). */
@@ -141,7 +167,8 @@ export async function eveMinMany(
   evaluate: Evaluate,
   opts: EveOptions = {},
   screenStage?: Screen,
-): Promise<{ mins: EveMin[]; evaluations: number; screen?: LeakageGridScreenOutput }> {
+  screenPoints?: ScreenPoints,
+): Promise<{ mins: EveMin[]; evaluations: number; screen?: LeakageGridScreenOutput; screenedPoints?: number }> {
   const n = dim ** parties;
   const G = opts.grid ?? defaultGrid(n);
   const nStarts = opts.starts ?? 4;
@@ -168,17 +195,37 @@ export async function eveMinMany(
   const screened = fullGrid && n <= 9 && G >= 2 && nStarts <= MAX_TOP_K && nStarts <= G ** n && screenStage
     ? await screenStage({ dim, parties, coef, grid: G, topK: nStarts, objective })
     : undefined;
-  const gridPts = screened ? nStarts : fullGrid ? G ** n : maxScreen;
   const rand = mulberry32(12345);
-  const screen = new Float64Array(fullGrid ? 0 : gridPts * n);
+  const screen = new Float64Array(fullGrid ? 0 : maxScreen * n);
   if (!fullGrid) {
-    for (let g = 0; g < gridPts; g++) {
+    for (let g = 0; g < maxScreen; g++) {
       for (let a = 0; a < n; a++) {
         const r = rand();
         screen[g * n + a] = g === 0 ? 0 : g === 1 ? 1 : g % 2 === 0 ? (r < 0.5 ? 0 : 1) : r;
       }
     }
   }
+  // the random screen on a screening backend: its best points per problem (by screen value, NaN
+  // last) are the ones evaluated in f64 below
+  const recheck = Math.min(maxScreen, SCREEN_RECHECK_PER_START * nStarts);
+  let rows: Uint32Array[] | undefined;
+  let screenedPoints: number | undefined;
+  if (!fullGrid && screenPoints && n <= SCREEN_MAX_OUTCOMES && recheck < maxScreen) {
+    const sg = new Float64Array(P * maxScreen * n);
+    const sp = new Uint32Array(P * maxScreen);
+    for (let p = 0; p < P; p++) {
+      sg.set(screen, p * maxScreen * n);
+      sp.fill(p, p * maxScreen, (p + 1) * maxScreen);
+    }
+    const sv = await screenPoints({ dim, parties, coef, gammas: sg, problemOf: sp, objective });
+    if (sv) {
+      screenedPoints = P * maxScreen;
+      rows = problems.map((_, p) => {
+        return Uint32Array.from(smallest(sv.subarray(p * maxScreen, (p + 1) * maxScreen), recheck));
+      });
+    }
+  }
+  const gridPts = screened ? nStarts : fullGrid ? G ** n : rows ? recheck : maxScreen;
   const counts = problems.map((p) => gridPts + p.extraStarts.length);
   const total = counts.reduce((s, c) => s + c, 0);
   const gammas = new Float64Array(total * n);
@@ -194,7 +241,8 @@ export async function eveMinMany(
         continue;
       }
       if (!fullGrid) {
-        gammas.set(screen.subarray(g * n, (g + 1) * n), idx * n);
+        const r = rows ? rows[p]![g]! : g;
+        gammas.set(screen.subarray(r * n, (r + 1) * n), idx * n);
         continue;
       }
       let rest = g;
@@ -216,12 +264,10 @@ export async function eveMinMany(
   // (NaN values sort last)
   interface Start { p: number; g: Float64Array; g0: string; f: number; step: number; done: boolean; stopped: boolean }
   const startsAll: Start[] = [];
-  const key = (v: number) => (Number.isNaN(v) ? Infinity : v);
   idx = 0;
   for (let p = 0; p < P; p++) {
     const c = counts[p]!;
-    const order = Array.from({ length: c }, (_, i) => idx + i).sort((x, y) => key(vals[x]!) - key(vals[y]!));
-    const chosen = new Set(order.slice(0, nStarts));
+    const chosen = new Set(smallest(vals.subarray(idx, idx + c), nStarts).map((i) => idx + i));
     for (let e = 0; e < problems[p]!.extraStarts.length; e++) chosen.add(idx + gridPts + e);
     for (const i of chosen) {
       const g = gammas.slice(i * n, (i + 1) * n);
@@ -310,5 +356,5 @@ export async function eveMinMany(
     for (let g = 0; g < gridPts; g++) if (vals[o + g]! < gridBest) gridBest = vals[o + g]!;
     return { value: b.value, gamma: b.gamma, status, convergence, screen: { gridBest, modulus: screened.modulus[p]! } };
   });
-  return { mins, evaluations, ...(screened ? { screen: screened } : {}) };
+  return { mins, evaluations, ...(screened ? { screen: screened } : {}), ...(screenedPoints ? { screenedPoints } : {}) };
 }
