@@ -200,10 +200,21 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
   const vals = samples > 0
     ? given && given.length === samples ? given.map((v) => (Number.isFinite(v) ? v : -Infinity)) : c.evalMany(screen)
     : [];
+  // the local searches run so far, with what they cost beside this stage's own evaluations (c)
+  const starts: StartResult[] = [];
+  let startPoints = 0;
+  let startNan = 0;
+  const take = (outs: StartOutcome[]): void => {
+    for (const o of outs) {
+      starts.push(o.result);
+      startPoints += o.points;
+      startNan += o.nanEvents;
+    }
+  };
   const above = opts.above ?? Infinity;
   // a lower bound above `above` ends the search (status 'above'; no gradient, no optimum claimed)
   const aboveAt = (u: number[], value: number): SearchResult =>
-    ({ u, value, points: c.points, status: 'above', converged: false, gradient: [], agreeing: 0, starts: [], nanEvents: c.nanEvents });
+    ({ u, value, points: c.points + startPoints, status: 'above', converged: false, gradient: [], agreeing: 0, starts, nanEvents: c.nanEvents + startNan });
   const order = vals.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]);
   // (screen values from a screening backend only rank: only f64 values bound the maximum)
   if (!given && order.length > 0 && order[0]![0] > above) return aboveAt(screen[order[0]![1]]!, order[0]![0]);
@@ -236,22 +247,12 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
   for (let i = startPts.length - 1; i > 0; i--) {
     if (startPts.slice(0, i).some((p) => p.every((x, j) => Math.abs(x - startPts[i]![j]!) <= same))) startPts.splice(i, 1);
   }
-  const starts: StartResult[] = [];
-  let points = c.points;
-  let nanEvents = 0;
-  const take = (outs: StartOutcome[]): void => {
-    for (const o of outs) {
-      starts.push(o.result);
-      points += o.points;
-      nanEvents += o.nanEvents;
-    }
-  };
   if (Number.isFinite(above)) {
     // one start after the other, until one exceeds `above` (the same on any placement of the starts)
     for (const s0 of startPts) {
       take(yield [s0]);
       const last = starts[starts.length - 1]!;
-      if (last.value > above) return { u: last.u, value: last.value, points, status: 'above', converged: false, gradient: [], agreeing: 0, starts, nanEvents: nanEvents + c.nanEvents };
+      if (last.value > above) return aboveAt(last.u, last.value);
     }
   } else take(yield startPts);
   const bestOf = (): StartResult => starts.reduce((b, s) => (s.value > b.value ? s : b), starts[0]!);
@@ -267,10 +268,7 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
     best = bestOf();
   }
   // the best point's gradient and KKT test (recomputed for the simplex, whose stop is not a gradient test)
-  const before = c.points;
   const { g } = gradient(best.u, best.value, c.evalMany);
-  points += c.points - before;
-  nanEvents += c.nanEvents;
   const tau = gtol * Math.max(Math.abs(best.value), 1e-4);
   const kkt = kktHolds(best.u, g, tau);
   const agreeing = agreeingWith(best);
@@ -279,7 +277,7 @@ function* searchSteps(dim: number, f: (us: number[][]) => number[], opts: Search
   else if (cutByBox(best.u, g, tau, extra.physical)) status = 'at-bound';
   else if (kkt && agreeing >= 2) status = 'optimum';
   else status = 'not-converged';
-  return { u: best.u, value: best.value, points, status, converged: status === 'optimum', gradient: g, agreeing, starts, nanEvents };
+  return { u: best.u, value: best.value, points: c.points + startPoints, status, converged: status === 'optimum', gradient: g, agreeing, starts, nanEvents: c.nanEvents + startNan };
 }
 
 export function maximizeBox(dim: number, f: (us: number[][]) => number[], opts: SearchOptions = {}, extra: BoxExtra = {}): SearchResult {

@@ -298,7 +298,7 @@ export interface RateResult {
   gamma: number[];
   /** min_gamma F_x(gamma) at the optimal settings (= (N-1) rate) */
   objectiveValue: number;
-  /** objective evaluations (kernel points) */
+  /** f64 objective evaluations (kernel points); points ranked on a screening backend (f32) are not counted */
   evaluations: number;
   method: string;
   tolerance: { angle: number; step: number; grid: number; starts: number; value: number };
